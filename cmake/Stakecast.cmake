@@ -1,0 +1,38 @@
+# stakecast_module(<name> [DEPS targets...])
+#   Called from src/<path>/CMakeLists.txt. Builds every src/<path>/*.cpp into the static library
+#   stakecast_<name>, and every tests/unit/<path>/*_test.cpp into the test binary test_<name>.
+#   Includes are rooted at src/.
+function(stakecast_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+    -Wno-sign-conversion -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual)
+  if(STAKECAST_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+function(stakecast_module name)
+  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS" ${ARGN})
+  file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  set(lib stakecast_${name})
+  if(srcs)
+    add_library(${lib} STATIC ${srcs})
+    target_include_directories(${lib} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(${lib} PUBLIC ${M_DEPS})
+    stakecast_warnings(${lib})
+  else()
+    add_library(${lib} INTERFACE)
+    target_include_directories(${lib} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(${lib} INTERFACE ${M_DEPS})
+  endif()
+  file(GLOB tests CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/unit/${rel}/*_test.cpp)
+  if(tests)
+    add_executable(test_${name} ${tests})
+    target_link_libraries(test_${name} PRIVATE ${lib} ${M_TEST_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+    target_compile_definitions(test_${name} PRIVATE
+      STAKECAST_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+    stakecast_warnings(test_${name})
+    add_test(NAME ${name} COMMAND test_${name})
+    set_tests_properties(${name} PROPERTIES LABELS unit)
+  endif()
+endfunction()
