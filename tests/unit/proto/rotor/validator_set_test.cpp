@@ -1,0 +1,47 @@
+#include "proto/rotor/validator_set.hpp"
+
+#include <gtest/gtest.h>
+
+namespace stakecast::rotor {
+namespace {
+
+crypto::Ed25519PublicKey key(std::uint8_t i) {
+  crypto::Ed25519Seed s{};
+  s[0] = i;
+  return crypto::Ed25519Keypair::from_seed(s).public_key();
+}
+
+TEST(ValidatorSet, BuildsTablesAndLooksUpKeys) {
+  auto s =
+      ValidatorSet::create(Epoch{3}, {Stake{50}, Stake{30}, Stake{30}}, {key(1), key(2), key(3)}, {0, 1, 0});
+  ASSERT_TRUE(s);
+  EXPECT_EQ((*s)->epoch(), Epoch{3});
+  EXPECT_EQ((*s)->size(), 3u);
+  EXPECT_EQ((*s)->total_stake(), Stake{110});
+  EXPECT_EQ((*s)->index_of(key(3)), ValidatorIndex{2});
+  EXPECT_FALSE((*s)->index_of(key(9)));
+  EXPECT_EQ((*s)->region(ValidatorIndex{1}), 1);
+  EXPECT_TRUE((*s)->contains(ValidatorIndex{2}));
+  EXPECT_FALSE((*s)->contains(ValidatorIndex{3}));
+  auto no_regions = ValidatorSet::create(Epoch{3}, {Stake{1}}, {key(1)});
+  ASSERT_TRUE(no_regions);
+  EXPECT_EQ((*no_regions)->region(ValidatorIndex{0}), kNoRegion);
+}
+
+TEST(ValidatorSet, RejectsInconsistentTables) {
+  EXPECT_EQ(ValidatorSet::create(Epoch{0}, {}, {}).error(), ValidatorSetErrc::empty);
+  EXPECT_EQ(ValidatorSet::create(Epoch{0}, {Stake{0}}, {key(1)}).error(), ValidatorSetErrc::empty);
+  EXPECT_EQ(ValidatorSet::create(Epoch{0}, {Stake{1}}, {key(1), key(2)}).error(),
+            ValidatorSetErrc::size_mismatch);
+  EXPECT_EQ(ValidatorSet::create(Epoch{0}, {Stake{1}}, {key(1)}, {1, 2}).error(),
+            ValidatorSetErrc::size_mismatch);
+  EXPECT_EQ(ValidatorSet::create(Epoch{0}, {Stake{1}, Stake{2}}, {key(1), key(2)}).error(),
+            ValidatorSetErrc::not_stake_ordered);
+  EXPECT_EQ(ValidatorSet::create(Epoch{0}, {Stake{2}, Stake{1}}, {key(1), key(1)}).error(),
+            ValidatorSetErrc::duplicate_key);
+  EXPECT_EQ(ValidatorSet::create(Epoch{0}, {Stake{~0ULL}, Stake{2}}, {key(1), key(2)}).error(),
+            ValidatorSetErrc::stake_overflow);
+}
+
+}  // namespace
+}  // namespace stakecast::rotor
