@@ -15,9 +15,11 @@ std::size_t depth_for(std::size_t leaves) {
   return d;
 }
 
-Hash256 leaf_hash(BytesView leaf) {
+Hash256 leaf_hash(BytesView leaf) { return leaf_hash({}, leaf); }
+
+Hash256 leaf_hash(BytesView prefix, BytesView body) {
   Sha256 h;
-  h.update(BytesView(&kLeafTag, 1)).update(leaf);
+  h.update(BytesView(&kLeafTag, 1)).update(prefix).update(body);
   return h.finish();
 }
 

@@ -21,6 +21,8 @@ inline constexpr std::size_t kMaxDepth = 8;
 std::size_t depth_for(std::size_t leaves);
 
 Hash256 leaf_hash(BytesView leaf);
+// Same as leaf_hash(prefix || body), without concatenating.
+Hash256 leaf_hash(BytesView prefix, BytesView body);
 Hash256 inner_hash(const Hash256& left, const Hash256& right);
 const Hash256& pad_hash();
 

@@ -58,3 +58,11 @@ TEST(Merkle, DepthFor) {
 
 }  // namespace
 }  // namespace stakecast::crypto::merkle
+
+namespace stakecast::crypto::merkle {
+namespace {
+TEST(Merkle, PrefixedLeafEqualsConcatenation) {
+  EXPECT_EQ(leaf_hash(as_bytes("ab"), as_bytes("cd")), leaf_hash(as_bytes("abcd")));
+}
+}  // namespace
+}  // namespace stakecast::crypto::merkle
