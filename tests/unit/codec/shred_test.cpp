@@ -1,0 +1,121 @@
+#include "codec/shred.hpp"
+
+#include <gtest/gtest.h>
+
+#include "codec/frame.hpp"
+#include "crypto/merkle.hpp"
+
+namespace stakecast::codec {
+namespace {
+
+Bytes make_wire(std::uint8_t data, std::uint8_t total, std::uint32_t index, std::size_t payload_len) {
+  ShredHeader h;
+  h.slot = Slot{0x0102030405060708ULL};
+  h.slice = SliceIndex{9};
+  h.last_slice = true;
+  h.data_count = data;
+  h.total_count = total;
+  h.index = ShredIndex{index};
+  h.root.fill(0x11);
+  h.signature.fill(0x22);
+  std::vector<crypto::Hash256> proof(crypto::merkle::depth_for(total));
+  for (std::size_t i = 0; i < proof.size(); ++i) proof[i].fill(static_cast<std::uint8_t>(0x30 + i));
+  Bytes payload(payload_len);
+  for (std::size_t i = 0; i < payload_len; ++i) payload[i] = static_cast<std::uint8_t>(i * 7);
+  Bytes out(shred_wire_size(total, payload_len));
+  EXPECT_EQ(write_shred(h, proof, payload, out), out.size());
+  return out;
+}
+
+TEST(Shred, RoundTripAndLayout) {
+  Bytes w = make_wire(32, 64, 5, 100);
+  EXPECT_EQ(w.size(), 120u + 6 * 32 + 100);
+  EXPECT_EQ(w[0], kShredVersion);
+  EXPECT_EQ(w[1], kShredFlagLastSlice);
+  EXPECT_EQ(load_le64(&w[8]), 0x0102030405060708ULL);
+  auto v = parse_shred(w);
+  ASSERT_TRUE(v) << v.error().message();
+  EXPECT_EQ(v->header().slot, Slot{0x0102030405060708ULL});
+  EXPECT_EQ(v->header().slice, SliceIndex{9});
+  EXPECT_TRUE(v->header().last_slice);
+  EXPECT_EQ(v->header().index, ShredIndex{5});
+  EXPECT_EQ(v->proof().size(), 6u);
+  EXPECT_EQ(v->proof()[2][0], 0x32);
+  EXPECT_EQ(v->payload().size(), 100u);
+  EXPECT_EQ(v->payload()[3], 21);
+  EXPECT_TRUE(v->is_data());
+  EXPECT_EQ(v->payload().data(), w.data() + 120 + 192);  // zero-copy
+}
+
+TEST(Shred, TypedRejections) {
+  const Bytes good = make_wire(32, 64, 5, 100);
+  auto with = [&](std::size_t off, std::uint8_t val) {
+    Bytes b = good;
+    b[off] = val;
+    return parse_shred(b).error();
+  };
+  EXPECT_EQ(with(0, 2), ShredErrc::bad_version);
+  EXPECT_EQ(with(1, 0x03), ShredErrc::bad_flags);
+  EXPECT_EQ(with(6, 1), ShredErrc::bad_reserved);
+  EXPECT_EQ(with(2, 0), ShredErrc::bad_counts);
+  EXPECT_EQ(with(2, 65), ShredErrc::bad_counts);
+  EXPECT_EQ(with(4, 64), ShredErrc::bad_index);
+  EXPECT_EQ(with(5, 5), ShredErrc::bad_proof_length);
+  EXPECT_EQ(with(3, 65), ShredErrc::bad_proof_length);
+  Bytes big = good;
+  store_le32(&big[20], kMaxShredPayload + 1);
+  EXPECT_EQ(parse_shred(big).error(), ShredErrc::payload_too_large);
+  store_le32(&big[20], 0);
+  EXPECT_EQ(parse_shred(big).error(), ShredErrc::empty_payload);
+  Bytes longer = good;
+  longer.push_back(0);
+  EXPECT_EQ(parse_shred(longer).error(), ShredErrc::length_mismatch);
+  for (std::size_t n = 0; n < good.size(); ++n)
+    EXPECT_EQ(parse_shred(BytesView(good).first(n)).error(), ShredErrc::truncated) << n;
+}
+
+TEST(Shred, SplitAtEveryOffsetEqualsOneShot) {
+  std::vector<Bytes> shreds = {make_wire(32, 64, 0, 40), make_wire(1, 1, 0, 3), make_wire(4, 6, 5, 17)};
+  Bytes stream;
+  for (auto& s : shreds) append_frame(stream, s);
+  for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+    FrameReader r(1 << 16);
+    std::vector<Bytes> got;
+    for (BytesView part : {BytesView(stream).first(cut), BytesView(stream).subspan(cut)}) {
+      while (!part.empty()) {
+        auto used = r.feed(part);
+        ASSERT_TRUE(used);
+        part = part.subspan(*used);
+        if (auto f = r.frame()) {
+          got.emplace_back(f->begin(), f->end());
+          r.next();
+        }
+      }
+    }
+    ASSERT_EQ(got.size(), shreds.size()) << cut;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      auto a = parse_shred(got[i]);
+      auto b = parse_shred(shreds[i]);
+      ASSERT_TRUE(a && b);
+      EXPECT_EQ(a->header().root, b->header().root);
+      EXPECT_EQ(a->header().index, b->header().index);
+      EXPECT_TRUE(
+          std::equal(a->payload().begin(), a->payload().end(), b->payload().begin(), b->payload().end()));
+    }
+  }
+}
+
+TEST(Shred, SignedMessageLayout) {
+  crypto::Hash256 root;
+  root.fill(0xab);
+  auto m = signed_message(Slot{1}, SliceIndex{2}, true, root);
+  EXPECT_EQ(std::string(m.begin(), m.begin() + 18), "stakecast-shred-v1");
+  EXPECT_EQ(load_le64(&m[18]), 1u);
+  EXPECT_EQ(load_le32(&m[26]), 2u);
+  EXPECT_EQ(m[30], 1);
+  EXPECT_EQ(m[31], 0xab);
+  EXPECT_NE(signed_message(Slot{1}, SliceIndex{2}, false, root), m);
+}
+
+}  // namespace
+}  // namespace stakecast::codec
