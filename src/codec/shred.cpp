@@ -11,7 +11,7 @@ static_assert(sizeof kSignDomain - 1 == 18);
 // Offsets of the fixed header (docs/shred-format.md).
 constexpr std::size_t kOffVersion = 0, kOffFlags = 1, kOffData = 2, kOffTotal = 3, kOffIndex = 4,
                       kOffProofLen = 5, kOffReserved = 6, kOffSlot = 8, kOffSlice = 16, kOffPayloadLen = 20,
-                      kOffRoot = 24, kOffSig = 56;
+                      kOffSliceLen = 24, kOffRoot = 28, kOffSig = 60;
 static_assert(kOffSig + 64 == kShredFixedHeader);
 static_assert(sizeof(crypto::Hash256) == 32 && alignof(crypto::Hash256) == 1);
 }  // namespace
@@ -34,6 +34,8 @@ const char* describe(ShredErrc e) {
       return "Merkle proof length does not match the shred count";
     case ShredErrc::payload_too_large:
       return "shred payload too large";
+    case ShredErrc::bad_slice_length:
+      return "slice length inconsistent with the shred payload length";
     case ShredErrc::empty_payload:
       return "shred payload empty";
     case ShredErrc::length_mismatch:
@@ -59,6 +61,8 @@ Result<ShredView> parse_shred(BytesView w) {
   const std::uint32_t payload_len = load_le32(&w[kOffPayloadLen]);
   if (payload_len > kMaxShredPayload) return ShredErrc::payload_too_large;
   if (payload_len == 0) return ShredErrc::empty_payload;
+  const std::uint32_t slice_len = load_le32(&w[kOffSliceLen]);
+  if (slice_len == 0 || shard_length(slice_len, data) != payload_len) return ShredErrc::bad_slice_length;
   const std::size_t need = kShredFixedHeader + 32 * depth + payload_len;
   if (w.size() < need) return ShredErrc::truncated;
   if (w.size() > need) return ShredErrc::length_mismatch;
@@ -71,6 +75,7 @@ Result<ShredView> parse_shred(BytesView w) {
   h.data_count = data;
   h.total_count = total;
   h.index = ShredIndex{w[kOffIndex]};
+  h.slice_len = slice_len;
   std::memcpy(h.root.data(), &w[kOffRoot], 32);
   std::memcpy(h.signature.data(), &w[kOffSig], 64);
   // Hash256 is a byte array (alignment 1), so the proof is viewed in place.
@@ -92,6 +97,7 @@ std::size_t write_shred(const ShredHeader& h, std::span<const crypto::Hash256> p
   store_le64(p + kOffSlot, h.slot.get());
   store_le32(p + kOffSlice, h.slice.get());
   store_le32(p + kOffPayloadLen, static_cast<std::uint32_t>(payload.size()));
+  store_le32(p + kOffSliceLen, h.slice_len);
   std::memcpy(p + kOffRoot, h.root.data(), 32);
   std::memcpy(p + kOffSig, h.signature.data(), 64);
   std::size_t off = kShredFixedHeader;
@@ -114,8 +120,15 @@ std::array<std::uint8_t, kSignedMessageSize> signed_message(Slot slot, SliceInde
   return m;
 }
 
-std::array<std::uint8_t, 3> leaf_prefix(std::uint8_t data_count, std::uint8_t total_count, ShredIndex index) {
-  return {data_count, total_count, static_cast<std::uint8_t>(index.get())};
+std::size_t shard_length(std::uint32_t slice_len, std::uint8_t data_count) {
+  return (std::size_t{slice_len} + data_count - 1) / data_count;
+}
+
+std::array<std::uint8_t, 7> leaf_prefix(std::uint8_t data_count, std::uint8_t total_count, ShredIndex index,
+                                        std::uint32_t slice_len) {
+  std::array<std::uint8_t, 7> p{data_count, total_count, static_cast<std::uint8_t>(index.get())};
+  store_le32(p.data() + 3, slice_len);
+  return p;
 }
 
 }  // namespace stakecast::codec

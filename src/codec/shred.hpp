@@ -27,13 +27,14 @@ enum class ShredErrc {
   bad_proof_length,   // proof length is not depth_for(total count)
   payload_too_large,  // payload length above kMaxShredPayload
   empty_payload,      // payload length 0
+  bad_slice_length,   // slice length 0, or payload length is not ceil(slice length / data count)
   length_mismatch,    // buffer longer than header + proof + payload
 };
 const char* describe(ShredErrc e);
 STAKECAST_ERRC_FUNCS(ShredErrc, "shred")
 
 inline constexpr std::uint8_t kShredVersion = 1;
-inline constexpr std::size_t kShredFixedHeader = 120;
+inline constexpr std::size_t kShredFixedHeader = 124;
 inline constexpr std::size_t kMaxShredPayload = 1 << 20;
 inline constexpr std::uint8_t kShredFlagLastSlice = 0x01;
 
@@ -44,6 +45,7 @@ struct ShredHeader {
   std::uint8_t data_count = 0;   // gamma: shreds needed to rebuild the slice
   std::uint8_t total_count = 0;  // Gamma: shreds in the slice
   ShredIndex index;
+  std::uint32_t slice_len = 0;  // bytes of slice data; shard length = ceil(slice_len / data_count)
   crypto::Hash256 root{};
   crypto::Ed25519Signature signature{};
 };
@@ -78,8 +80,13 @@ inline constexpr std::size_t kSignedMessageSize = 18 + 8 + 4 + 1 + 32;
 std::array<std::uint8_t, kSignedMessageSize> signed_message(Slot slot, SliceIndex slice, bool last_slice,
                                                             const crypto::Hash256& root);
 
-// Prefix hashed into each shred's Merkle leaf before its payload: data count, total count, index.
-std::array<std::uint8_t, 3> leaf_prefix(std::uint8_t data_count, std::uint8_t total_count, ShredIndex index);
+// Shard length for a slice: ceil(slice_len / data_count).
+std::size_t shard_length(std::uint32_t slice_len, std::uint8_t data_count);
+
+// Prefix hashed into each shred's Merkle leaf before its payload:
+// data count, total count, index, LE32 slice length.
+std::array<std::uint8_t, 7> leaf_prefix(std::uint8_t data_count, std::uint8_t total_count, ShredIndex index,
+                                        std::uint32_t slice_len);
 
 }  // namespace stakecast::codec
 

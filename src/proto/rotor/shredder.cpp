@@ -10,6 +10,8 @@ const char* describe(ShredderErrc e) {
       return "invalid shredder configuration";
     case ShredderErrc::slice_too_large:
       return "slice larger than the shredder's slice capacity";
+    case ShredderErrc::empty_slice:
+      return "slice is empty";
     case ShredderErrc::empty_block:
       return "block is empty";
   }
@@ -44,7 +46,7 @@ Shredder::Shredder(const ShredderConfig& c, crypto::Ed25519Keypair k, erasure::R
 
 Result<Shredder> Shredder::create(const ShredderConfig& c, crypto::Ed25519Keypair leader) {
   if (c.data_shreds == 0 || c.total_shreds < c.data_shreds || c.max_shred_payload == 0 ||
-      c.max_shred_payload > codec::kMaxShredPayload || c.data_shreds * c.max_shred_payload < 8)
+      c.max_shred_payload > codec::kMaxShredPayload)
     return ShredderErrc::bad_config;
   auto rs = erasure::ReedSolomon::create(c.data_shreds, c.total_shreds - c.data_shreds);
   if (!rs) return ShredderErrc::bad_config;
@@ -53,13 +55,12 @@ Result<Shredder> Shredder::create(const ShredderConfig& c, crypto::Ed25519Keypai
 
 std::size_t Shredder::encode(BytesView data) {
   const std::size_t k = config_.data_shreds, n = config_.total_shreds;
-  const std::size_t coded = 4 + data.size();
-  shard_len_ = (coded + k - 1) / k;
+  slice_len_ = static_cast<std::uint32_t>(data.size());
+  shard_len_ = codec::shard_length(slice_len_, config_.data_shreds);
   shards_.resize(n * shard_len_);
   std::uint8_t* base = shards_.data();
-  store_le32(base, static_cast<std::uint32_t>(data.size()));
-  if (!data.empty()) std::memcpy(base + 4, data.data(), data.size());
-  std::memset(base + coded, 0, k * shard_len_ - coded);
+  std::memcpy(base, data.data(), data.size());
+  std::memset(base + data.size(), 0, k * shard_len_ - data.size());
   for (std::size_t i = 0; i < n; ++i) ptrs_[i] = base + i * shard_len_;
   std::span<const std::uint8_t* const> dp(const_cast<const std::uint8_t* const*>(ptrs_.data()), k);
   // Parameters were validated in create(); encode cannot fail here.
@@ -70,7 +71,7 @@ std::size_t Shredder::encode(BytesView data) {
 const crypto::Hash256& Shredder::merkle() {
   const std::uint8_t k = config_.data_shreds, n = config_.total_shreds;
   for (std::size_t i = 0; i < n; ++i) {
-    auto prefix = codec::leaf_prefix(k, n, ShredIndex{static_cast<std::uint32_t>(i)});
+    auto prefix = codec::leaf_prefix(k, n, ShredIndex{static_cast<std::uint32_t>(i)}, slice_len_);
     leaves_[i] = crypto::merkle::leaf_hash(prefix, BytesView(ptrs_[i], shard_len_));
   }
   tree_.build(leaves_);
@@ -83,6 +84,7 @@ crypto::Ed25519Signature Shredder::sign(Slot slot, SliceIndex slice, bool last_s
 
 Result<SliceShreds> Shredder::make_slice(Slot slot, SliceIndex slice, bool last_slice, BytesView data) {
   if (data.size() > slice_capacity()) return ShredderErrc::slice_too_large;
+  if (data.empty()) return ShredderErrc::empty_slice;
   encode(data);
   merkle();
   codec::ShredHeader h;
@@ -91,6 +93,7 @@ Result<SliceShreds> Shredder::make_slice(Slot slot, SliceIndex slice, bool last_
   h.last_slice = last_slice;
   h.data_count = config_.data_shreds;
   h.total_count = config_.total_shreds;
+  h.slice_len = slice_len_;
   h.root = tree_.root();
   h.signature = sign(slot, slice, last_slice);
 

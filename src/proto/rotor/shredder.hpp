@@ -1,7 +1,7 @@
 // Leader side of Rotor's shred layer (ARCHITECTURE.md 4.1): cuts a block into slices, Reed-Solomon codes
 // each slice into Gamma shreds of which any gamma rebuild it, builds the slice's Merkle tree, signs
 // (slot, slice, last flag, root) once, and writes self-authenticating wire shreds (codec/shred.hpp).
-// Slice data on the wire of the code: LE32(length) || slice bytes || zero padding. No I/O.
+// The code's input is the slice bytes followed by zero padding to data_shreds x shard length. No I/O.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@ namespace stakecast::rotor {
 enum class ShredderErrc {
   bad_config = 1,   // data_shreds == 0, total < data, total > 255, or shred payload 0 / too large
   slice_too_large,  // more bytes than slice_capacity()
+  empty_slice,
   empty_block,
 };
 const char* describe(ShredderErrc e);
@@ -57,15 +58,16 @@ class Shredder {
   static Result<Shredder> create(const ShredderConfig& config, crypto::Ed25519Keypair leader);
 
   // Payload bytes a single slice can carry.
-  std::size_t slice_capacity() const { return config_.data_shreds * config_.max_shred_payload - 4; }
+  std::size_t slice_capacity() const { return config_.data_shreds * config_.max_shred_payload; }
 
-  // Shreds one slice. Errors: slice_too_large.
+  // Shreds one slice. Errors: slice_too_large, empty_slice.
   Result<SliceShreds> make_slice(Slot slot, SliceIndex slice, bool last_slice, BytesView data);
   // Cuts a whole block into slices of slice_capacity() bytes and shreds each. Errors: empty_block.
   Result<ShreddedBlock> shred_block(Slot slot, BytesView block);
 
   // The steps of make_slice, exposed so benchmarks can report the split (coding, hashing, signing).
-  // Lays out the slice into the data shards and computes parity; returns the shard length.
+  // Lays out the slice (non-empty, ≤ slice_capacity()) into the data shards and computes parity;
+  // returns the shard length.
   std::size_t encode(BytesView data);
   const crypto::Hash256& merkle();  // leaf hashes + tree over the current shards
   crypto::Ed25519Signature sign(Slot slot, SliceIndex slice, bool last_slice) const;
@@ -78,6 +80,7 @@ class Shredder {
   erasure::ReedSolomon rs_;
   Bytes shards_;  // total_shreds x shard_len_, reused across slices
   std::size_t shard_len_ = 0;
+  std::uint32_t slice_len_ = 0;
   std::vector<std::uint8_t*> ptrs_;
   std::vector<crypto::Hash256> leaves_;
   crypto::merkle::Tree tree_;

@@ -1,5 +1,6 @@
 #include "proto/rotor/slice_decoder.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "proto/rotor/shredder.hpp"
@@ -37,7 +38,8 @@ bool verify_signature(const codec::ShredHeader& h, const crypto::Ed25519PublicKe
 
 crypto::Hash256 shred_leaf(const codec::ShredView& v) {
   const auto& h = v.header();
-  return crypto::merkle::leaf_hash(codec::leaf_prefix(h.data_count, h.total_count, h.index), v.payload());
+  return crypto::merkle::leaf_hash(codec::leaf_prefix(h.data_count, h.total_count, h.index, h.slice_len),
+                                   v.payload());
 }
 }  // namespace
 
@@ -82,7 +84,7 @@ ShredResult SliceDecoder::on_shred(BytesView wire, ValidatorIndex from, Validato
         !verify_signature(h, leader_key))
       return reject(RejectReason::bad_signature);
     if (h.data_count != s.first.data_count || h.total_count != s.first.total_count ||
-        h.last_slice != s.first.last_slice || v.payload().size() != s.shard_len)
+        h.slice_len != s.first.slice_len || h.last_slice != s.first.last_slice)
       return reject(RejectReason::inconsistent);
   } else {
     if (v.payload().size() > config_.max_shred_payload) return reject(RejectReason::over_budget);
@@ -143,19 +145,22 @@ ShredResult SliceDecoder::complete_slice(Key key, Slice& s, ValidatorIndex leade
   leaves_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     auto prefix = codec::leaf_prefix(static_cast<std::uint8_t>(k), static_cast<std::uint8_t>(n),
-                                     ShredIndex{static_cast<std::uint32_t>(i)});
+                                     ShredIndex{static_cast<std::uint32_t>(i)}, s.first.slice_len);
     leaves_[i] = crypto::merkle::leaf_hash(prefix, BytesView(ptrs_[i], s.shard_len));
   }
   tree_.build(leaves_);
-  // The slice's own length prefix must also fit its shards.
-  const std::uint32_t len = load_le32(s.shards.data());
-  if (tree_.root() != s.first.root || std::size_t{len} + 4 > k * s.shard_len) {
+  // Padding after the slice bytes must be zero: one slice, one encoding.
+  const std::size_t len = s.first.slice_len;
+  const bool padding_zero = std::all_of(s.shards.begin() + static_cast<std::ptrdiff_t>(len),
+                                        s.shards.begin() + static_cast<std::ptrdiff_t>(k * s.shard_len),
+                                        [](std::uint8_t b) { return b == 0; });
+  if (tree_.root() != s.first.root || !padding_zero) {
     emit(Misbehaviour{leader, Offence::bad_encoding, s.first.slot, s.evidence, {}});
     release();
     return reject(RejectReason::bad_encoding);
   }
 
-  Bytes data_bytes(s.shards.begin() + 4, s.shards.begin() + 4 + len);
+  Bytes data_bytes(s.shards.begin(), s.shards.begin() + static_cast<std::ptrdiff_t>(len));
   const SliceIndex slice_index = s.first.slice;
   const bool last = s.first.last_slice;
   const crypto::Hash256 root = s.first.root;

@@ -16,6 +16,7 @@ Bytes make_wire(std::uint8_t data, std::uint8_t total, std::uint32_t index, std:
   h.data_count = data;
   h.total_count = total;
   h.index = ShredIndex{index};
+  h.slice_len = static_cast<std::uint32_t>(data * payload_len);
   h.root.fill(0x11);
   h.signature.fill(0x22);
   std::vector<crypto::Hash256> proof(crypto::merkle::depth_for(total));
@@ -29,7 +30,7 @@ Bytes make_wire(std::uint8_t data, std::uint8_t total, std::uint32_t index, std:
 
 TEST(Shred, RoundTripAndLayout) {
   Bytes w = make_wire(32, 64, 5, 100);
-  EXPECT_EQ(w.size(), 120u + 6 * 32 + 100);
+  EXPECT_EQ(w.size(), 124u + 6 * 32 + 100);
   EXPECT_EQ(w[0], kShredVersion);
   EXPECT_EQ(w[1], kShredFlagLastSlice);
   EXPECT_EQ(load_le64(&w[8]), 0x0102030405060708ULL);
@@ -44,7 +45,8 @@ TEST(Shred, RoundTripAndLayout) {
   EXPECT_EQ(v->payload().size(), 100u);
   EXPECT_EQ(v->payload()[3], 21);
   EXPECT_TRUE(v->is_data());
-  EXPECT_EQ(v->payload().data(), w.data() + 120 + 192);  // zero-copy
+  EXPECT_EQ(v->header().slice_len, 3200u);
+  EXPECT_EQ(v->payload().data(), w.data() + 124 + 192);  // zero-copy
 }
 
 TEST(Shred, TypedRejections) {
@@ -67,6 +69,13 @@ TEST(Shred, TypedRejections) {
   EXPECT_EQ(parse_shred(big).error(), ShredErrc::payload_too_large);
   store_le32(&big[20], 0);
   EXPECT_EQ(parse_shred(big).error(), ShredErrc::empty_payload);
+  Bytes sl = good;
+  store_le32(&sl[24], 0);
+  EXPECT_EQ(parse_shred(sl).error(), ShredErrc::bad_slice_length);
+  store_le32(&sl[24], 31 * 100);  // ceil(3100 / 32) = 97, not the payload's 100
+  EXPECT_EQ(parse_shred(sl).error(), ShredErrc::bad_slice_length);
+  store_le32(&sl[24], 99 * 32 + 1);  // smallest length whose 32 shards are 100 bytes each
+  EXPECT_TRUE(parse_shred(sl));
   Bytes longer = good;
   longer.push_back(0);
   EXPECT_EQ(parse_shred(longer).error(), ShredErrc::length_mismatch);

@@ -21,7 +21,7 @@ TEST(Shredder, ShredsEverySliceWithValidSignaturesAndProofs) {
   DeterministicRng::from_u64(1).fill(block);
   auto out = sh->shred_block(Slot{5}, block);
   ASSERT_TRUE(out);
-  ASSERT_EQ(out->slices.size(), 3u);  // capacity 4 * 256 - 4 = 1020 bytes per slice
+  ASSERT_EQ(out->slices.size(), 3u);  // capacity 4 * 256 = 1024 bytes per slice
   std::vector<crypto::Hash256> roots;
   for (std::size_t s = 0; s < out->slices.size(); ++s) {
     const auto& slice = out->slices[s];
@@ -36,15 +36,18 @@ TEST(Shredder, ShredsEverySliceWithValidSignaturesAndProofs) {
       EXPECT_TRUE(crypto::ed25519_verify(leader_key().public_key(),
                                          codec::signed_message(h.slot, h.slice, h.last_slice, h.root),
                                          h.signature));
-      auto leaf = crypto::merkle::leaf_hash(codec::leaf_prefix(4, 8, h.index), v->payload());
+      auto leaf = crypto::merkle::leaf_hash(codec::leaf_prefix(4, 8, h.index, h.slice_len), v->payload());
       EXPECT_EQ(crypto::merkle::root_from_proof(leaf, i, v->proof()), slice.root);
     }
   }
   EXPECT_EQ(out->block_hash, block_hash(roots));
-  // The data shreds of slice 0 carry LE32(length) then the bytes.
-  auto first = codec::parse_shred(out->slices[0].shred(0));
-  EXPECT_EQ(load_le32(first->payload().data()), 1020u);
-  EXPECT_TRUE(std::equal(block.begin(), block.begin() + 252, first->payload().begin() + 4));
+  // Data shred i of a slice carries bytes [i * L, (i + 1) * L) of the slice; the last slice is shorter.
+  auto first = codec::parse_shred(out->slices[0].shred(1));
+  EXPECT_EQ(first->header().slice_len, 1024u);
+  EXPECT_TRUE(std::equal(block.begin() + 256, block.begin() + 512, first->payload().begin()));
+  auto last = codec::parse_shred(out->slices[2].shred(0));
+  EXPECT_EQ(last->header().slice_len, 3000u - 2048u);
+  EXPECT_EQ(last->payload().size(), 238u);  // ceil(952 / 4)
 }
 
 TEST(Shredder, RejectsBadConfigAndInput) {

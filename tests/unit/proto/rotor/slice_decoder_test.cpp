@@ -69,14 +69,15 @@ TEST(SliceDecoder, AnyLossPatternUpToParityRebuildsTheExactBlock) {
   }
 }
 
-// Expected rejection for one flipped byte at each offset of a shred (docs/shred-format.md layout).
-RejectReason expected_for_offset(std::size_t off, bool primed) {
-  // With the slice already open, changed counts contradict its first shred before any hashing.
-  if (primed && off == 2) return RejectReason::inconsistent;
-  if (off == 0 || off == 3 || off == 5 || off == 6 || off == 7 || (off >= 20 && off < 24))
-    return RejectReason::malformed;
-  if (off == 1 || (off >= 8 && off < 20) || (off >= 24 && off < 120)) return RejectReason::bad_signature;
-  return RejectReason::bad_merkle_proof;  // counts, index, proof and payload are bound by the Merkle leaf
+// Expected rejection for one flipped byte at offset `off` of a shred (docs/shred-format.md layout).
+RejectReason expected_for(const Bytes& flipped, std::size_t off, bool primed) {
+  if (!codec::parse_shred(flipped)) return RejectReason::malformed;
+  // Signed fields: last flag, slot, slice, root, signature.
+  if (off == 1 || (off >= 8 && off < 20) || (off >= 28 && off < codec::kShredFixedHeader))
+    return RejectReason::bad_signature;
+  // With the slice already open, changed counts or slice length contradict its first shred.
+  if (primed && (off == 2 || (off >= 24 && off < 28))) return RejectReason::inconsistent;
+  return RejectReason::bad_merkle_proof;  // counts, index, slice length, proof and payload: Merkle leaf
 }
 
 TEST(SliceDecoder, OneFlippedByteAnywhereIsRejectedWithTheRightReason) {
@@ -97,7 +98,7 @@ TEST(SliceDecoder, OneFlippedByteAnywhereIsRejectedWithTheRightReason) {
         }
         auto r = d.on_shred(bad, kRelay, kLeader, f.leader.public_key());
         ASSERT_EQ(r.outcome, ShredOutcome::rejected) << "offset " << off << " primed " << primed;
-        EXPECT_EQ(r.reason, expected_for_offset(off, primed)) << "offset " << off << " primed " << primed;
+        EXPECT_EQ(r.reason, expected_for(bad, off, primed)) << "offset " << off << " primed " << primed;
       }
     }
   }
@@ -148,9 +149,9 @@ TEST(SliceDecoder, EquivocationIsDetectedWithBothSignedHeaders) {
   for (const Bytes* ev : {&m.evidence, &m.evidence2}) {
     ASSERT_EQ(ev->size(), codec::kShredFixedHeader);
     crypto::Hash256 root;
-    std::copy_n(ev->begin() + 24, 32, root.begin());
+    std::copy_n(ev->begin() + 28, 32, root.begin());
     crypto::Ed25519Signature sig;
-    std::copy_n(ev->begin() + 56, 64, sig.begin());
+    std::copy_n(ev->begin() + 60, 64, sig.begin());
     EXPECT_TRUE(crypto::ed25519_verify(f.leader.public_key(),
                                        codec::signed_message(Slot{4}, SliceIndex{2}, false, root), sig));
   }
@@ -164,7 +165,6 @@ TEST(SliceDecoder, InconsistentEncodingFromMaliciousLeaderIsCaught) {
   auto leader = key(0x42);
   auto rs = erasure::ReedSolomon::create(k, n - k);
   std::vector<Bytes> shards(n, Bytes(len));
-  store_le32(shards[0].data(), 10);
   std::vector<std::uint8_t*> p;
   for (auto& s : shards) p.push_back(s.data());
   std::span<const std::uint8_t* const> dp(const_cast<const std::uint8_t* const*>(p.data()), k);
@@ -172,7 +172,7 @@ TEST(SliceDecoder, InconsistentEncodingFromMaliciousLeaderIsCaught) {
   shards[5][3] ^= 0xff;  // corrupt one parity shard before committing to it
   std::vector<crypto::Hash256> leaves;
   for (std::uint32_t i = 0; i < n; ++i)
-    leaves.push_back(crypto::merkle::leaf_hash(codec::leaf_prefix(k, n, ShredIndex{i}), shards[i]));
+    leaves.push_back(crypto::merkle::leaf_hash(codec::leaf_prefix(k, n, ShredIndex{i}, k * len), shards[i]));
   crypto::merkle::Tree tree;
   tree.build(leaves);
   codec::ShredHeader h;
@@ -181,6 +181,7 @@ TEST(SliceDecoder, InconsistentEncodingFromMaliciousLeaderIsCaught) {
   h.last_slice = true;
   h.data_count = k;
   h.total_count = n;
+  h.slice_len = k * len;
   h.root = tree.root();
   h.signature = leader.sign(codec::signed_message(h.slot, h.slice, true, h.root));
   auto wire = [&](std::uint32_t i) {
