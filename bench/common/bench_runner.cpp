@@ -16,7 +16,8 @@ class CollectingReporter : public benchmark::ConsoleReporter {
     for (const auto& r : runs) {
       if (r.run_type != Run::RT_Aggregate || r.aggregate_name != "median") continue;
       Median m;
-      m.real_ns = r.GetAdjustedRealTime();
+      // GetAdjustedRealTime() is in the run's time unit; the multiplier converts seconds to that unit.
+      m.real_ns = r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit) * 1e9;
       if (auto it = r.counters.find("bytes_per_second"); it != r.counters.end())
         m.bytes_per_second = it->second;
       medians[r.run_name.str()] = m;
