@@ -1,6 +1,7 @@
 #include "core/peer_id.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/base58.hpp"
 #include "core/varint.hpp"
@@ -68,6 +69,13 @@ Result<PeerId> PeerId::parse(std::string_view text) {
   auto raw = base58::decode(text);
   if (!raw) return PeerIdErrc::bad_base58;
   return from_bytes(*raw);
+}
+
+std::strong_ordering PeerId::operator<=>(const PeerId& other) const {
+  const std::size_t n = std::min(bytes_.size(), other.bytes_.size());
+  const int c = n == 0 ? 0 : std::memcmp(bytes_.data(), other.bytes_.data(), n);
+  if (c != 0) return c < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
+  return bytes_.size() <=> other.bytes_.size();
 }
 
 std::string PeerId::to_string() const { return base58::encode(bytes_); }

@@ -45,7 +45,9 @@ class PeerId {
   // The Ed25519 key inlined in an identity peer id, if this is one.
   std::optional<std::array<std::uint8_t, 32>> ed25519_public_key() const;
 
-  auto operator<=>(const PeerId&) const = default;
+  // Byte-wise order (out of line: GCC 12 misreports the inline vector comparison).
+  std::strong_ordering operator<=>(const PeerId& other) const;
+  bool operator==(const PeerId& other) const { return bytes_ == other.bytes_; }
 
  private:
   Bytes bytes_;
