@@ -1,0 +1,150 @@
+// Issue 5, "Bad input": shreds for slots far ahead or long finalized, from unstaked senders, with valid
+// signatures but inconsistent encodings, and repair requests for huge ranges: bounded work, a typed
+// rejection, counted in metrics.
+#include <gtest/gtest.h>
+
+#include "crypto/merkle.hpp"
+#include "engine_cluster.hpp"
+#include "erasure/reed_solomon.hpp"
+#include "proto/rotor/engine.hpp"
+
+namespace stakecast::rotor {
+namespace {
+
+using test::Cluster;
+
+struct Fixture {
+  Cluster c{6};
+  ShredderConfig sc = test::small_shreds().shredder;
+  Shredder leader = *Shredder::create(sc, test::node_key(0));
+  Engine& node = c.net.node(3);
+  Fixture() { c.lead(Slot{9}, 0); }
+  std::vector<EngineEvent> drain() {
+    std::vector<EngineEvent> out;
+    while (auto e = node.poll_event()) out.push_back(std::move(*e));
+    return out;
+  }
+};
+
+TEST(EngineBadInput, WindowUnstakedAndMalformedShredsAreDroppedBeforeAnyHashing) {
+  Fixture f;
+  auto slice = *f.leader.make_slice(Slot{9}, SliceIndex{0}, true, test::test_block(500, 1));
+  f.node.on_message(std::nullopt, Protocol::shred, slice.shred(0), f.c.net.now());
+  EXPECT_EQ(f.node.metrics().dropped(ShredDrop::from_unstaked), 1u);
+
+  auto far = *f.leader.make_slice(Slot{1'000'000}, SliceIndex{0}, true, test::test_block(500, 1));
+  f.c.lead(Slot{1'000'000}, 0);
+  f.node.on_message(ValidatorIndex{0}, Protocol::shred, far.shred(0), f.c.net.now());
+  EXPECT_EQ(f.node.metrics().dropped(ShredDrop::slot_too_far), 1u);
+
+  f.node.on_finalized(Slot{10});
+  f.node.on_message(ValidatorIndex{0}, Protocol::shred, slice.shred(1), f.c.net.now());
+  EXPECT_EQ(f.node.metrics().dropped(ShredDrop::slot_too_old), 1u);
+
+  Bytes garbage(300, 0xEE);
+  f.node.on_message(ValidatorIndex{4}, Protocol::shred, garbage, f.c.net.now());
+  EXPECT_EQ(f.node.metrics().dropped(ShredDrop::malformed), 1u);
+  auto events = f.drain();
+  ASSERT_EQ(events.size(), 1u);
+  auto* m = std::get_if<Misbehaviour>(&events[0]);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->peer, ValidatorIndex{4});
+  EXPECT_EQ(m->offence, Offence::malformed);
+  EXPECT_EQ(m->evidence, garbage);
+  EXPECT_EQ(f.node.metrics().shreds_accepted, 0u);
+  EXPECT_EQ(f.node.metrics().dropped_total(), 4u);
+  // Nothing was buffered, nothing sent.
+  EXPECT_FALSE(f.node.poll_transmit());
+}
+
+TEST(EngineBadInput, ValidSignaturesOverAnInconsistentEncodingProveTheLeaderMalicious) {
+  Fixture f;
+  // A leader that signs a Merkle root over shards whose parity is not the code of the data.
+  const std::size_t k = f.sc.data_shreds, n = f.sc.total_shreds, len = 64;
+  Bytes shards(n * len);
+  DeterministicRng::from_u64(5).fill(MutBytes(shards).first(k * len));
+  store_le32(shards.data(), static_cast<std::uint32_t>(k * len - 4));
+  std::vector<std::uint8_t*> p(n);
+  for (std::size_t i = 0; i < n; ++i) p[i] = shards.data() + i * len;
+  auto rs = erasure::ReedSolomon::create(k, n - k);
+  ASSERT_TRUE(rs);
+  ASSERT_TRUE(rs->encode(std::span<const std::uint8_t* const>(p.data(), k), std::span(p).subspan(k), len));
+  shards[(n - 1) * len] ^= 1;  // one parity byte off
+  std::vector<crypto::Hash256> leaves(n);
+  for (std::size_t i = 0; i < n; ++i)
+    leaves[i] = crypto::merkle::leaf_hash(
+        codec::leaf_prefix(static_cast<std::uint8_t>(k), static_cast<std::uint8_t>(n),
+                           ShredIndex{static_cast<std::uint32_t>(i)}),
+        BytesView(p[i], len));
+  crypto::merkle::Tree tree;
+  tree.build(leaves);
+  codec::ShredHeader h;
+  h.slot = Slot{9};
+  h.slice = SliceIndex{0};
+  h.last_slice = true;
+  h.data_count = static_cast<std::uint8_t>(k);
+  h.total_count = static_cast<std::uint8_t>(n);
+  h.root = tree.root();
+  h.signature = test::node_key(0).sign(codec::signed_message(h.slot, h.slice, true, h.root));
+  std::vector<Bytes> wires;
+  for (std::size_t i = 0; i < n; ++i) {
+    h.index = ShredIndex{static_cast<std::uint32_t>(i)};
+    crypto::Hash256 proof[crypto::merkle::kMaxDepth];
+    tree.proof(i, std::span(proof, tree.depth()));
+    Bytes w(codec::shred_wire_size(static_cast<std::uint8_t>(n), len));
+    codec::write_shred(h, std::span(proof, tree.depth()), BytesView(p[i], len), w);
+    wires.push_back(std::move(w));
+  }
+  // Every shred verifies on its own; the slice fails the re-encode check once gamma have arrived.
+  for (std::size_t i = 0; i < k; ++i)
+    f.node.on_message(ValidatorIndex{1}, Protocol::shred, wires[i], f.c.net.now());
+  EXPECT_EQ(f.node.metrics().shreds_accepted, k - 1);
+  EXPECT_EQ(f.node.metrics().dropped(ShredDrop::bad_encoding), 1u);
+  bool proven = false;
+  for (auto& e : f.drain())
+    if (auto* m = std::get_if<Misbehaviour>(&e); m && m->offence == Offence::bad_encoding) {
+      EXPECT_EQ(m->peer, ValidatorIndex{0});
+      EXPECT_EQ(m->slot, Slot{9});
+      EXPECT_FALSE(m->evidence.empty());
+      proven = true;
+    }
+  EXPECT_TRUE(proven);
+  EXPECT_EQ(f.node.metrics().blocks_completed, 0u);
+}
+
+TEST(EngineBadInput, RepairRequestsAreBoundedAndStrayAnswersRejected) {
+  Fixture f;
+  auto& leader = f.c.net.node(0);
+  ASSERT_TRUE(leader.broadcast_block(Slot{9}, test::test_block(5000, 2), f.c.net.now()));
+  while (leader.poll_transmit()) {
+  }
+  // "Everything" for a slice: answered with at most gamma shreds.
+  codec::ShredsRequest q;
+  q.request = 77;
+  q.slot = Slot{9};
+  q.slice = SliceIndex{0};
+  q.want.set();
+  leader.on_message(ValidatorIndex{3}, Protocol::repair, codec::encode(q), f.c.net.now());
+  auto t = leader.poll_transmit();
+  ASSERT_TRUE(t);
+  auto a = codec::parse_shreds_response(*t->bytes, {});
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->shreds.size(), 32u);
+  EXPECT_EQ(a->request, 77u);
+  // Unknown slot: not found.
+  q.slot = Slot{8};
+  leader.on_message(ValidatorIndex{3}, Protocol::repair, codec::encode(q), f.c.net.now());
+  t = leader.poll_transmit();
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*codec::peek_repair_type(*t->bytes), codec::RepairType::not_found);
+  EXPECT_EQ(leader.metrics().repair_not_found, 1u);
+  // From an unstaked peer, malformed, or an answer nobody asked for: counted, nothing sent.
+  leader.on_message(std::nullopt, Protocol::repair, codec::encode(q), f.c.net.now());
+  leader.on_message(ValidatorIndex{3}, Protocol::repair, Bytes{1, 3, 0}, f.c.net.now());
+  leader.on_message(ValidatorIndex{3}, Protocol::repair, *t->bytes, f.c.net.now());
+  EXPECT_EQ(leader.metrics().repair_rejected, 3u);
+  EXPECT_FALSE(leader.poll_transmit());
+}
+
+}  // namespace
+}  // namespace stakecast::rotor
