@@ -390,8 +390,8 @@ bool Engine::verified_copy(const codec::ShredView& v, const SliceInfo& info) con
   if (h.root != t.root || h.signature != t.signature || h.last_slice != t.last_slice ||
       h.data_count != t.data_count || h.total_count != t.total_count)
     return false;
-  const auto leaf =
-      crypto::merkle::leaf_hash(codec::leaf_prefix(h.data_count, h.total_count, h.index), v.payload());
+  const auto leaf = crypto::merkle::leaf_hash(
+      codec::leaf_prefix(h.data_count, h.total_count, h.index, h.slice_len), v.payload());
   return crypto::merkle::root_from_proof(leaf, h.index.get(), v.proof()) == h.root;
 }
 
@@ -468,8 +468,8 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
       info = &slice_info(h.slot, h.slice);
       valid = *from_e == *leader &&
               crypto::merkle::root_from_proof(
-                  crypto::merkle::leaf_hash(codec::leaf_prefix(h.data_count, h.total_count, h.index),
-                                            v.payload()),
+                  crypto::merkle::leaf_hash(
+                      codec::leaf_prefix(h.data_count, h.total_count, h.index, h.slice_len), v.payload()),
                   h.index.get(), v.proof()) == h.root;
       break;
     case ShredOutcome::rejected:

@@ -63,7 +63,6 @@ TEST(EngineBadInput, ValidSignaturesOverAnInconsistentEncodingProveTheLeaderMali
   const std::size_t k = f.sc.data_shreds, n = f.sc.total_shreds, len = 64;
   Bytes shards(n * len);
   DeterministicRng::from_u64(5).fill(MutBytes(shards).first(k * len));
-  store_le32(shards.data(), static_cast<std::uint32_t>(k * len - 4));
   std::vector<std::uint8_t*> p(n);
   for (std::size_t i = 0; i < n; ++i) p[i] = shards.data() + i * len;
   auto rs = erasure::ReedSolomon::create(k, n - k);
@@ -74,7 +73,7 @@ TEST(EngineBadInput, ValidSignaturesOverAnInconsistentEncodingProveTheLeaderMali
   for (std::size_t i = 0; i < n; ++i)
     leaves[i] = crypto::merkle::leaf_hash(
         codec::leaf_prefix(static_cast<std::uint8_t>(k), static_cast<std::uint8_t>(n),
-                           ShredIndex{static_cast<std::uint32_t>(i)}),
+                           ShredIndex{static_cast<std::uint32_t>(i)}, static_cast<std::uint32_t>(k * len)),
         BytesView(p[i], len));
   crypto::merkle::Tree tree;
   tree.build(leaves);
@@ -84,6 +83,7 @@ TEST(EngineBadInput, ValidSignaturesOverAnInconsistentEncodingProveTheLeaderMali
   h.last_slice = true;
   h.data_count = static_cast<std::uint8_t>(k);
   h.total_count = static_cast<std::uint8_t>(n);
+  h.slice_len = static_cast<std::uint32_t>(k * len);
   h.root = tree.root();
   h.signature = test::node_key(0).sign(codec::signed_message(h.slot, h.slice, true, h.root));
   std::vector<Bytes> wires;

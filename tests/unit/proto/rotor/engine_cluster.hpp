@@ -27,7 +27,7 @@ inline std::vector<Stake> skewed_stakes(std::size_t n) {
 
 inline EngineConfig small_shreds() {
   EngineConfig c;
-  c.shredder = {32, 64, 256};  // kappa = 2, 256-byte shreds: 8188-byte slices
+  c.shredder = {32, 64, 256};  // kappa = 2, 256-byte shreds: 8192-byte slices
   return c;
 }
 

@@ -12,7 +12,7 @@ using test::Cluster;
 TEST(Engine, EveryNodeReconstructsTheBlockWithAboutKappaAmplification) {
   Cluster c(30);
   c.lead(Slot{5}, 0);
-  const Bytes block = test::test_block(40'000, 1);  // 5 slices of 8188 bytes
+  const Bytes block = test::test_block(40'000, 1);  // 5 slices of 8192 bytes
   auto hash = c.net.node(0).broadcast_block(Slot{5}, block, c.net.now());
   ASSERT_TRUE(hash);
   c.net.pump_all();
@@ -32,9 +32,9 @@ TEST(Engine, EveryNodeReconstructsTheBlockWithAboutKappaAmplification) {
   // Leader upload: exactly Gamma shreds per slice, i.e. kappa x block in payload plus each shred's header
   // and Merkle path (large at these 256-byte test shreds).
   std::uint64_t expect = 0;
-  for (std::size_t off = 0; off < block.size(); off += 8188) {
-    const std::size_t len = std::min<std::size_t>(8188, block.size() - off);
-    expect += 64 * codec::shred_wire_size(64, (len + 4 + 31) / 32);
+  for (std::size_t off = 0; off < block.size(); off += 8192) {
+    const std::size_t len = std::min<std::size_t>(8192, block.size() - off);
+    expect += 64 * codec::shred_wire_size(64, (len + 31) / 32);
   }
   EXPECT_EQ(c.net.bytes_sent(0), expect);
   EXPECT_GT(static_cast<double>(c.net.bytes_sent(0)), 2.0 * static_cast<double>(block.size()));
