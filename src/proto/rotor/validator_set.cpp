@@ -45,6 +45,32 @@ Result<std::shared_ptr<const ValidatorSet>> ValidatorSet::create(Epoch epoch, st
   return std::shared_ptr<const ValidatorSet>(std::move(s));
 }
 
+Result<std::shared_ptr<const ValidatorSet>> ValidatorSet::from_stake_table(Epoch epoch,
+                                                                           const StakeTable& table) {
+  std::vector<Stake> stakes;
+  std::vector<crypto::Ed25519PublicKey> keys;
+  std::vector<RegionId> regions;
+  std::vector<std::string> names;
+  std::map<std::string, RegionId> interned;
+  for (const Validator& v : table.validators()) {
+    stakes.push_back(v.stake);
+    keys.push_back(v.identity_key);
+    if (v.region.empty()) {
+      regions.push_back(kNoRegion);
+      continue;
+    }
+    auto [it, fresh] = interned.try_emplace(v.region, static_cast<RegionId>(names.size()));
+    if (fresh) {
+      if (names.size() >= kNoRegion) return ValidatorSetErrc::too_many;
+      names.push_back(v.region);
+    }
+    regions.push_back(it->second);
+  }
+  STAKECAST_TRY(auto set, create(epoch, std::move(stakes), std::move(keys), std::move(regions)));
+  std::const_pointer_cast<ValidatorSet>(set)->region_names_ = std::move(names);
+  return set;
+}
+
 std::optional<ValidatorIndex> ValidatorSet::index_of(const crypto::Ed25519PublicKey& key) const {
   auto it = by_key_.find(key);
   if (it == by_key_.end()) return std::nullopt;

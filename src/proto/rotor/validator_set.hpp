@@ -9,9 +9,11 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/stake_table.hpp"
 #include "core/strong.hpp"
 #include "crypto/ed25519.hpp"
 #include "proto/rotor/relay_sampler.hpp"
@@ -38,6 +40,10 @@ class ValidatorSet {
                                                             std::vector<crypto::Ed25519PublicKey> keys,
                                                             std::vector<RegionId> regions = {});
 
+  // The epoch's table from a StakeTable (same index order): regions are interned in index order of first
+  // appearance; a validator without a region gets kNoRegion. Errors: as create().
+  static Result<std::shared_ptr<const ValidatorSet>> from_stake_table(Epoch epoch, const StakeTable& table);
+
   Epoch epoch() const { return epoch_; }
   std::size_t size() const { return stakes_.size(); }
   bool contains(ValidatorIndex v) const { return v.get() < stakes_.size(); }
@@ -48,6 +54,8 @@ class ValidatorSet {
   std::span<const Stake> stakes() const { return stakes_; }
   std::span<const RegionId> regions() const { return regions_; }
   std::optional<ValidatorIndex> index_of(const crypto::Ed25519PublicKey& key) const;
+  // Region names by RegionId (filled by from_stake_table).
+  const std::vector<std::string>& region_names() const { return region_names_; }
 
  private:
   ValidatorSet() = default;
@@ -56,6 +64,7 @@ class ValidatorSet {
   std::vector<crypto::Ed25519PublicKey> keys_;
   std::vector<RegionId> regions_;
   std::map<crypto::Ed25519PublicKey, ValidatorIndex> by_key_;
+  std::vector<std::string> region_names_;
   Stake total_{0};
 };
 

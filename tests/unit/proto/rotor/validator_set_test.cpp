@@ -45,3 +45,35 @@ TEST(ValidatorSet, RejectsInconsistentTables) {
 
 }  // namespace
 }  // namespace stakecast::rotor
+
+namespace stakecast::rotor {
+namespace {
+
+TEST(ValidatorSet, FromStakeTableKeepsOrderAndInternsRegions) {
+  std::vector<Validator> vs;
+  const char* regions[] = {"zurich", "tokyo", "zurich", ""};
+  for (std::uint8_t i = 0; i < 4; ++i) {
+    Validator v;
+    v.identity_key = key(static_cast<std::uint8_t>(i + 1));
+    v.peer = PeerId::from_ed25519(v.identity_key);
+    v.stake = Stake{100u - i * 10u};
+    v.region = regions[i];
+    vs.push_back(v);
+  }
+  auto table = StakeTable::from_validators(vs);
+  ASSERT_TRUE(table);
+  auto s = ValidatorSet::from_stake_table(Epoch{9}, *table);
+  ASSERT_TRUE(s);
+  ASSERT_EQ((*s)->size(), 4u);
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    EXPECT_EQ((*s)->key(ValidatorIndex{i}), (*table)[ValidatorIndex{i}].identity_key);
+    EXPECT_EQ((*s)->stake(ValidatorIndex{i}), (*table)[ValidatorIndex{i}].stake);
+  }
+  EXPECT_EQ((*s)->region(ValidatorIndex{0}), (*s)->region(ValidatorIndex{2}));
+  EXPECT_NE((*s)->region(ValidatorIndex{0}), (*s)->region(ValidatorIndex{1}));
+  EXPECT_EQ((*s)->region(ValidatorIndex{3}), kNoRegion);
+  EXPECT_EQ((*s)->region_names(), (std::vector<std::string>{"zurich", "tokyo"}));
+}
+
+}  // namespace
+}  // namespace stakecast::rotor
