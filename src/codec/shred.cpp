@@ -131,4 +131,10 @@ std::array<std::uint8_t, 7> leaf_prefix(std::uint8_t data_count, std::uint8_t to
   return p;
 }
 
+crypto::Hash256 shred_leaf_hash(const ShredView& v) {
+  const auto& h = v.header();
+  return crypto::merkle::leaf_hash(leaf_prefix(h.data_count, h.total_count, h.index, h.slice_len),
+                                   v.payload());
+}
+
 }  // namespace stakecast::codec

@@ -88,6 +88,9 @@ std::size_t shard_length(std::uint32_t slice_len, std::uint8_t data_count);
 std::array<std::uint8_t, 7> leaf_prefix(std::uint8_t data_count, std::uint8_t total_count, ShredIndex index,
                                         std::uint32_t slice_len);
 
+// The Merkle leaf hash of a parsed shred: leaf_hash(leaf_prefix(...) || payload).
+crypto::Hash256 shred_leaf_hash(const ShredView& shred);
+
 }  // namespace stakecast::codec
 
 STAKECAST_ERRC_ENUM(stakecast::codec::ShredErrc)

@@ -388,11 +388,9 @@ bool Engine::verified_copy(const codec::ShredView& v, const SliceInfo& info) con
   const auto& h = v.header();
   const auto& t = *info.trusted;
   if (h.root != t.root || h.signature != t.signature || h.last_slice != t.last_slice ||
-      h.data_count != t.data_count || h.total_count != t.total_count)
+      h.data_count != t.data_count || h.total_count != t.total_count || h.slice_len != t.slice_len)
     return false;
-  const auto leaf = crypto::merkle::leaf_hash(
-      codec::leaf_prefix(h.data_count, h.total_count, h.index, h.slice_len), v.payload());
-  return crypto::merkle::root_from_proof(leaf, h.index.get(), v.proof()) == h.root;
+  return crypto::merkle::root_from_proof(codec::shred_leaf_hash(v), h.index.get(), v.proof()) == h.root;
 }
 
 void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimePoint now, bool via_repair,
@@ -467,10 +465,7 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
       // Validly signed by the leader: forward the evidence if it came from the leader and its path holds.
       info = &slice_info(h.slot, h.slice);
       valid = *from_e == *leader &&
-              crypto::merkle::root_from_proof(
-                  crypto::merkle::leaf_hash(
-                      codec::leaf_prefix(h.data_count, h.total_count, h.index, h.slice_len), v.payload()),
-                  h.index.get(), v.proof()) == h.root;
+              crypto::merkle::root_from_proof(codec::shred_leaf_hash(v), h.index.get(), v.proof()) == h.root;
       break;
     case ShredOutcome::rejected:
       switch (r.reason) {

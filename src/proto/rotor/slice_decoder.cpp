@@ -36,11 +36,6 @@ bool verify_signature(const codec::ShredHeader& h, const crypto::Ed25519PublicKe
                                 h.signature);
 }
 
-crypto::Hash256 shred_leaf(const codec::ShredView& v) {
-  const auto& h = v.header();
-  return crypto::merkle::leaf_hash(codec::leaf_prefix(h.data_count, h.total_count, h.index, h.slice_len),
-                                   v.payload());
-}
 }  // namespace
 
 void SliceDecoder::emit(DecoderEvent e) {
@@ -98,7 +93,7 @@ ShredResult SliceDecoder::on_shred(BytesView wire, ValidatorIndex from, Validato
   }
 
   // Merkle proof against the (now trusted) root.
-  if (crypto::merkle::root_from_proof(shred_leaf(v), h.index.get(), v.proof()) != h.root) {
+  if (crypto::merkle::root_from_proof(codec::shred_leaf_hash(v), h.index.get(), v.proof()) != h.root) {
     emit(Misbehaviour{from, Offence::bad_merkle_proof, h.slot, Bytes(wire.begin(), wire.end()), {}});
     return reject(RejectReason::bad_merkle_proof);
   }
