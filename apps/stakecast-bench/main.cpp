@@ -11,6 +11,7 @@
 #include "common/bench_runner.hpp"
 #include "demo.hpp"
 #include "erasure/erasure_bench.hpp"
+#include "frost/frost_bench.hpp"
 
 namespace {
 
@@ -24,6 +25,8 @@ struct Suite {
 const Suite kSuites[] = {
     {"erasure", "Reed-Solomon vs raw ISA-L; leader/receiver shred pipelines vs memcpy",
      stakecast::bench::run_erasure},
+    {"frost", "FROST t = 67 of n = 100 per-operation costs vs libsodium Ed25519",
+     stakecast::bench::run_frost},
 };
 
 }  // namespace

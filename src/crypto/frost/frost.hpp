@@ -157,8 +157,10 @@ struct ShareWithKey {
   Scalar share{};
   Element public_share{};
 };
-// RFC 9591 5.3, verifying every share first; on an invalid share returns invalid_share and names the
-// first culprit in *culprit. Errors: bad_commitment_list, invalid_share, identity_result.
+// RFC 9591 5.3: sums the shares (one per signer, in list order) and verifies the aggregate signature; if
+// it does not verify, checks every share and names the first invalid one in *culprit (0 when every share
+// verifies but the public shares are inconsistent with the group key).
+// Errors: bad_commitment_list, invalid_share, identity_result.
 Result<Signature> aggregate(const Suite& suite, std::span<const SigningCommitment> list, BytesView msg,
                             const Element& group_public_key, std::span<const ShareWithKey> shares,
                             Identifier* culprit = nullptr);
