@@ -12,6 +12,7 @@
 #include "demo.hpp"
 #include "erasure/erasure_bench.hpp"
 #include "frost/frost_bench.hpp"
+#include "rotor/rotor_bench.hpp"
 
 namespace {
 
@@ -27,6 +28,8 @@ const Suite kSuites[] = {
      stakecast::bench::run_erasure},
     {"frost", "FROST t = 67 of n = 100 per-operation costs vs libsodium Ed25519",
      stakecast::bench::run_frost},
+    {"rotor", "Rotor engine: amplification, time to deliver vs its bound, receive throughput, path trade-off",
+     stakecast::bench::run_rotor},
 };
 
 }  // namespace

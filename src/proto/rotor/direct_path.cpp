@@ -40,10 +40,10 @@ std::uint64_t DirectMetrics::rejected_total() const {
 }
 
 Result<DirectPath> DirectPath::create(const DirectConfig& config, const crypto::Ed25519Keypair& key) {
-  if (config.hybrid_relays == 0 || config.hybrid_redundancy == 0 ||
-      config.hybrid_redundancy > config.hybrid_relays || config.max_epochs == 0 || config.max_tracked == 0)
+  if (config.hybrid_min_relays == 0 || config.hybrid_min_relays > config.hybrid_max_relays ||
+      config.hybrid_redundancy == 0 || config.hybrid_stake_permille > 1000 || config.max_epochs == 0 ||
+      config.max_tracked == 0)
     return DirectErrc::invalid_config;
-  if (!RelaySampler::create(config.hybrid_sampler, {})) return DirectErrc::invalid_config;
   return DirectPath(config, key);
 }
 
@@ -54,11 +54,10 @@ MessageId DirectPath::message_id(BytesView signed_bytes) {
 }
 
 Status DirectPath::add_validator_set(std::shared_ptr<const ValidatorSet> set, bool current) {
-  STAKECAST_TRY(RelaySampler sampler,
-                RelaySampler::create(config_.hybrid_sampler, set->stakes(), set->regions()));
+  if (!set) return DirectErrc::no_epoch;
   const Epoch e = set->epoch();
   auto self = set->index_of(key_.public_key());
-  epochs_.insert_or_assign(e, EpochState{std::move(set), std::move(sampler), self});
+  epochs_.insert_or_assign(e, EpochState{std::move(set), self});
   if (current) current_ = e;
   while (epochs_.size() > config_.max_epochs) {
     if (current_ && epochs_.begin()->first == *current_) break;
@@ -143,11 +142,29 @@ std::vector<ValidatorIndex> DirectPath::hybrid_share(std::size_t validators,
   return out;
 }
 
-std::vector<ValidatorIndex> DirectPath::hybrid_committee(EpochState& es, const MessageId& id, Slot slot,
-                                                         ValidatorIndex sender, std::uint8_t relays) {
-  auto c = es.sampler.committee(SliceKey{id, slot, SliceIndex{0}}, relays, sender);
-  if (!c) return {};
-  return std::move(c).value();
+std::vector<ValidatorIndex> DirectPath::hybrid_committee(std::size_t validators, ValidatorIndex sender,
+                                                         std::uint8_t relays) {
+  std::vector<ValidatorIndex> out;
+  for (std::uint32_t v = 0; v < validators && out.size() < relays; ++v)
+    if (ValidatorIndex{v} != sender) out.push_back(ValidatorIndex{v});
+  return out;
+}
+
+std::uint8_t DirectPath::hybrid_relay_count(const ValidatorSet& set, ValidatorIndex sender,
+                                            const DirectConfig& config) {
+  const std::uint64_t others = set.total_stake().get() - (set.contains(sender) ? set.stake(sender).get() : 0);
+  __extension__ using U128 = unsigned __int128;
+  const auto want = static_cast<std::uint64_t>(U128{others} * config.hybrid_stake_permille / 1000);
+  std::size_t k = 0;
+  std::uint64_t covered = 0;
+  for (std::uint32_t v = 0; v < set.size() && covered < want; ++v) {
+    if (ValidatorIndex{v} == sender) continue;
+    covered += set.stake(ValidatorIndex{v}).get();
+    ++k;
+  }
+  k = std::clamp<std::size_t>(k, config.hybrid_min_relays, config.hybrid_max_relays);
+  k = std::min<std::size_t>(k, set.size() > 0 ? set.size() - 1 : 0);
+  return static_cast<std::uint8_t>(std::min<std::size_t>(k, 255));
 }
 
 Result<MessageId> DirectPath::send(std::uint8_t kind, Slot slot, BytesView payload, SendOptions options,
@@ -162,8 +179,8 @@ Result<MessageId> DirectPath::send(std::uint8_t kind, Slot slot, BytesView paylo
   codec::DirectHeader h;
   h.ack_requested = options.ack;
   h.kind = kind;
-  h.relays = options.hybrid ? config_.hybrid_relays : 0;
-  h.redundancy = options.hybrid ? config_.hybrid_redundancy : 0;
+  h.relays = options.hybrid ? hybrid_relay_count(*es.set, self, config_) : 0;
+  h.redundancy = h.relays == 0 ? 0 : std::min(config_.hybrid_redundancy, h.relays);
   h.epoch = *current_;
   h.sender = self;
   h.slot = slot;
@@ -177,15 +194,12 @@ Result<MessageId> DirectPath::send(std::uint8_t kind, Slot slot, BytesView paylo
   ++metrics_.sent_messages;
 
   const std::size_t n = es.set->size();
-  if (options.hybrid) {
-    std::vector<ValidatorIndex> committee = hybrid_committee(es, id, slot, self, h.relays);
-    std::vector<ValidatorIndex> distinct = committee;
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    for (ValidatorIndex r : distinct) transmit(r, prio::Class::high, wire);
+  const prio::Class cls = options.cls.value_or(h.relays > 0 ? prio::Class::high : prio::Class::critical);
+  if (h.relays > 0) {
+    for (ValidatorIndex r : hybrid_committee(n, self, h.relays)) transmit(r, cls, wire);
   } else {
     for (std::uint32_t v = 0; v < n; ++v)
-      if (ValidatorIndex{v} != self) transmit(ValidatorIndex{v}, prio::Class::critical, wire);
+      if (ValidatorIndex{v} != self) transmit(ValidatorIndex{v}, cls, wire);
   }
 
   if (options.ack) {
@@ -293,14 +307,14 @@ void DirectPath::on_message(std::optional<ValidatorIndex> from, BytesView bytes,
         send_ack(*to, id);
     }
   }
-  if (h.relays > 0) forward_hybrid(es, *m, id, wire);
+  if (h.relays > 0) forward_hybrid(es, *m, wire);
 }
 
-void DirectPath::forward_hybrid(EpochState& es, const codec::DirectMessageView& m, const MessageId& id,
+void DirectPath::forward_hybrid(EpochState& es, const codec::DirectMessageView& m,
                                 const prio::Payload& wire) {
   if (!es.self || *es.self == m.header.sender) return;
   const std::vector<ValidatorIndex> committee =
-      hybrid_committee(es, id, m.header.slot, m.header.sender, m.header.relays);
+      hybrid_committee(es.set->size(), m.header.sender, m.header.relays);
   std::vector<ValidatorIndex> targets;
   for (std::size_t pos = 0; pos < committee.size(); ++pos) {
     if (committee[pos] != *es.self) continue;

@@ -3,9 +3,9 @@
 //   - direct (Critical, small): the sender sends it to every validator; receivers verify, deduplicate by
 //     message id and deliver; optional acknowledgements with bounded retries to the validators that have
 //     not acknowledged, and a delivery report per message (who has it, when);
-//   - hybrid (High, medium): the sender sends it to `relays` stake-sampled relays, each of which forwards
-//     it to its share of the other validators so that every validator is covered by `redundancy` relays
-//     (docs/hybrid-path.md).
+//   - hybrid (High, medium): the sender sends it straight to the heaviest validators holding a configured
+//     share of the stake (one hop for most of the stake), and each of them relays it to its share of the
+//     others so that every remaining validator is covered by `redundancy` relays (docs/hybrid-path.md).
 // Wire format: codec/direct_wire.hpp (/stakecast/direct/1.0.0). Sans-I/O: inputs on_*(..., now),
 // outputs poll_transmit()/poll_event(), timers next_deadline()/on_deadline().
 #pragma once
@@ -26,7 +26,7 @@
 #include "crypto/ed25519.hpp"
 #include "proto/prio/message_cache.hpp"
 #include "proto/rotor/misbehaviour.hpp"
-#include "proto/rotor/relay_sampler.hpp"
+#include "proto/rotor/relay_sampler.hpp"  // MessageId
 #include "proto/rotor/transmit.hpp"
 #include "proto/rotor/validator_set.hpp"
 
@@ -51,15 +51,20 @@ struct DirectConfig {
   std::size_t max_events = 1u << 16;    // events not yet polled (dropped beyond, counted)
   prio::MessageCacheConfig dedup{.max_entries = 1u << 18, .max_bytes = 0};  // ids only
   std::uint64_t max_slots_ahead = 512;  // accepted slots: [finalized, current + max_slots_ahead]
-  std::uint8_t hybrid_relays = 8;
+  // Hybrid: the relays are the heaviest validators (other than the sender) holding this share of the
+  // others' stake, clamped to [hybrid_min_relays, hybrid_max_relays] (at most 255: a header byte).
+  std::uint32_t hybrid_stake_permille = 667;
+  std::uint8_t hybrid_min_relays = 4;
+  std::uint8_t hybrid_max_relays = 32;
   std::uint8_t hybrid_redundancy = 2;
-  SamplerConfig hybrid_sampler{.strategy = SamplingStrategy::partition, .cache_slices = 256};
   std::size_t max_epochs = 3;  // validator sets kept
 };
 
 struct SendOptions {
   bool ack = false;     // track acknowledgements, retry, and report delivery
   bool hybrid = false;  // through relays instead of straight to everyone
+  // Priority class of the copies; default Critical for direct, High for hybrid.
+  std::optional<prio::Class> cls = std::nullopt;
 };
 
 // Why an incoming message was dropped (counted in DirectMetrics::rejected).
@@ -116,7 +121,7 @@ using DirectEvent = std::variant<Delivered, DeliveryReport, Misbehaviour>;
 
 class DirectPath {
  public:
-  // Errors: invalid_config (hybrid redundancy 0 or above relays, or sampler config invalid).
+  // Errors: invalid_config (hybrid redundancy 0, min relays 0 or above max, stake share above 1000).
   static Result<DirectPath> create(const DirectConfig& config, const crypto::Ed25519Keypair& key);
 
   // Installs a validator set (an epoch's table); the highest `max_epochs` are kept. `current` makes it
@@ -143,6 +148,12 @@ class DirectPath {
   std::optional<ValidatorIndex> self() const;
   std::size_t tracked() const { return tracked_.size(); }
 
+  // The hybrid relays for `sender`: the first `relays` validators in index order other than the sender.
+  static std::vector<ValidatorIndex> hybrid_committee(std::size_t validators, ValidatorIndex sender,
+                                                      std::uint8_t relays);
+  // How many relays `sender` uses in `set` under `config` (the stake rule above).
+  static std::uint8_t hybrid_relay_count(const ValidatorSet& set, ValidatorIndex sender,
+                                         const DirectConfig& config);
   // The validators relay position `position` of a hybrid committee forwards to (docs/hybrid-path.md).
   static std::vector<ValidatorIndex> hybrid_share(std::size_t validators,
                                                   std::span<const ValidatorIndex> committee,
@@ -155,7 +166,6 @@ class DirectPath {
  private:
   struct EpochState {
     std::shared_ptr<const ValidatorSet> set;
-    RelaySampler sampler;
     std::optional<ValidatorIndex> self;
   };
   struct Tracked {
@@ -172,10 +182,7 @@ class DirectPath {
   void event(DirectEvent e);
   void on_ack(std::optional<ValidatorIndex> from, BytesView bytes, TimePoint now);
   void send_ack(ValidatorIndex to, const MessageId& id);
-  void forward_hybrid(EpochState& es, const codec::DirectMessageView& m, const MessageId& id,
-                      const prio::Payload& wire);
-  std::vector<ValidatorIndex> hybrid_committee(EpochState& es, const MessageId& id, Slot slot,
-                                               ValidatorIndex sender, std::uint8_t relays);
+  void forward_hybrid(EpochState& es, const codec::DirectMessageView& m, const prio::Payload& wire);
   void finish(std::map<MessageId, Tracked>::iterator it);
   std::optional<ValidatorIndex> translate(std::optional<ValidatorIndex> from, Epoch to) const;
 

@@ -346,6 +346,11 @@ Result<crypto::Hash256> Engine::broadcast_block(Slot slot, BytesView block, Time
 
 Result<MessageId> Engine::send_direct(prio::Kind kind, Slot slot, BytesView payload, SendOptions options,
                                       TimePoint now) {
+  // A message too large for the Critical class that the caller still sends directly travels as High, so
+  // it cannot crowd votes out of the Critical queue.
+  if (!options.cls && !options.hybrid &&
+      classifier_.classify(kind, payload.size()).cls != prio::Class::critical)
+    options.cls = prio::Class::high;
   return direct_.send(static_cast<std::uint8_t>(kind), slot, payload, options, now);
 }
 

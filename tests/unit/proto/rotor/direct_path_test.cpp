@@ -155,30 +155,51 @@ TEST(DirectPath, RetriesReachLossyValidatorsAndReportCrashedOnes) {
   EXPECT_EQ(c.nodes[0].metrics().retries, 3u);
 }
 
-TEST(DirectPath, HybridCoversEveryoneWithLowSenderUploadAndSurvivesACrashedRelay) {
+TEST(DirectPath, HybridReachesTheHeaviestInOneHopEveryoneElseInTwoAndSurvivesACrashedRelay) {
   for (bool crash : {false, true}) {
-    Cluster c(60);
+    DirectConfig cfg;
+    cfg.hybrid_stake_permille = 500;
+    Cluster c(60, cfg);
     const Bytes block_header(16 * 1024, 0x5A);
-    // Find this message's relays by sending once on a scratch cluster with the same inputs.
-    auto id = c.nodes[0].send(4, Slot{10}, block_header, {.hybrid = true}, c.now);
-    ASSERT_TRUE(id);
-    std::set<std::uint32_t> relays;
-    {
-      Cluster probe(60);
-      ASSERT_TRUE(probe.nodes[0].send(4, Slot{10}, block_header, {.hybrid = true}, probe.now));
-      while (auto t = probe.nodes[0].poll_transmit()) relays.insert(t->to.get());
-    }
-    EXPECT_LE(relays.size(), 8u);
-    if (crash) c.crashed.insert(*relays.rbegin());
+    const std::uint8_t k = DirectPath::hybrid_relay_count(*c.set, ValidatorIndex{0}, cfg);
+    // Stakes 999..941: half of the others' stake is held by the first 30 of them.
+    EXPECT_EQ(k, 30);
+    const auto relays = DirectPath::hybrid_committee(60, ValidatorIndex{0}, k);
+    ASSERT_EQ(relays.size(), 30u);
+    EXPECT_EQ(relays.front(), ValidatorIndex{1});
+    EXPECT_EQ(relays.back(), ValidatorIndex{30});
+    if (crash) c.crashed.insert(7);
+    ASSERT_TRUE(c.nodes[0].send(4, Slot{10}, block_header, {.hybrid = true}, c.now));
     c.run(TimePoint::from_ns(1'000'000'000));
-    EXPECT_EQ(c.sent_by[0], relays.size());  // the sender uploads one copy per relay only
+    EXPECT_EQ(c.sent_by[0], 30u);  // the sender uploads one copy per relay only
     for (std::uint32_t i = 1; i < 60; ++i) {
       if (c.crashed.count(i)) continue;
       ASSERT_EQ(c.of<Delivered>(i).size(), 1u) << "node " << i << " crash " << crash;
       const auto at = c.of<Delivered>(i)[0].at;
-      EXPECT_LE(at, TimePoint::from_ns(20'000'000));  // at most two hops
+      EXPECT_EQ(at, TimePoint::from_ns(i <= 30 ? 10'000'000 : 20'000'000)) << i;  // one hop, or two
     }
+    // Each relay forwards to about redundancy x 29 / 30 others.
+    EXPECT_LE(c.sent_by[1], 2u);
   }
+}
+
+TEST(DirectPath, HybridRelayCountFollowsStakeWithinItsBounds) {
+  std::vector<Stake> stakes;
+  std::vector<crypto::Ed25519PublicKey> keys;
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    stakes.push_back(Stake{i < 3 ? 10'000u : 10u});  // three validators hold 97% of the stake
+    keys.push_back(keypair(i).public_key());
+  }
+  auto set = *ValidatorSet::create(Epoch{1}, stakes, keys);
+  DirectConfig cfg;
+  cfg.hybrid_stake_permille = 500;
+  EXPECT_EQ(DirectPath::hybrid_relay_count(*set, ValidatorIndex{50}, cfg), 4);  // 2 cover half; min 4
+  cfg.hybrid_stake_permille = 990;
+  EXPECT_EQ(DirectPath::hybrid_relay_count(*set, ValidatorIndex{50}, cfg), 32);  // capped
+  cfg.hybrid_max_relays = 255;
+  EXPECT_EQ(DirectPath::hybrid_relay_count(*set, ValidatorIndex{0}, cfg), 78);  // 2 heavy + 76 of the tail
+  cfg.hybrid_stake_permille = 1000;
+  EXPECT_EQ(DirectPath::hybrid_relay_count(*set, ValidatorIndex{0}, cfg), 99);  // everyone else
 }
 
 TEST(DirectPath, HybridShareCoversEachReceiverRedundancyTimes) {
@@ -257,7 +278,10 @@ TEST(DirectPath, SendErrors) {
   EXPECT_EQ(d.nodes[0].send(1, Slot{1}, Bytes{1}, {.ack = true}, d.now).error(),
             DirectErrc::too_many_tracked);
   DirectConfig bad;
-  bad.hybrid_redundancy = 9;
+  bad.hybrid_min_relays = 0;
+  EXPECT_EQ(DirectPath::create(bad, keypair(0)).error(), DirectErrc::invalid_config);
+  bad = {};
+  bad.hybrid_stake_permille = 1001;
   EXPECT_EQ(DirectPath::create(bad, keypair(0)).error(), DirectErrc::invalid_config);
 }
 
