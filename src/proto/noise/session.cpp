@@ -1,0 +1,143 @@
+#include "proto/noise/session.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "codec/libp2p_messages.hpp"
+
+namespace stakecast::noise {
+namespace {
+constexpr std::string_view kSigPrefix = "noise-libp2p-static-key:";
+
+Bytes signed_static(const crypto::X25519Public& key) {
+  Bytes m(kSigPrefix.begin(), kSigPrefix.end());
+  append(m, key);
+  return m;
+}
+}  // namespace
+
+Session::Session(bool initiator, const crypto::Ed25519Keypair& identity, Entropy& entropy,
+                 std::optional<PeerId> expected, SessionConfig config)
+    : initiator_(initiator),
+      identity_(identity),
+      static_(crypto::X25519Keypair::generate(entropy)),
+      hs_(initiator, static_, crypto::X25519Keypair::generate(entropy), {}),
+      expected_(std::move(expected)),
+      config_(std::move(config)) {
+  if (initiator_) (void)send_handshake(false);  // -> e, with an empty payload
+}
+
+Status Session::fail(std::error_code ec) {
+  if (!error_) error_ = ec;
+  return Err(error_);
+}
+
+void Session::queue_frame(BytesView body) {
+  std::uint8_t len[2];
+  store_be16(len, static_cast<std::uint16_t>(body.size()));
+  out_.insert(out_.end(), len, len + 2);
+  append(out_, body);
+}
+
+Status Session::send_handshake(bool with_payload) {
+  Bytes payload;
+  if (with_payload) {
+    codec::NoisePayload p;
+    p.identity_key = PeerId::encode_ed25519_public_key(identity_.public_key());
+    const auto sig = identity_.sign(signed_static(static_.pub));
+    p.identity_sig.assign(sig.begin(), sig.end());
+    p.stream_muxers = config_.stream_muxers;
+    payload = codec::encode(p);
+  }
+  Bytes msg;
+  auto st = hs_.write_message(payload, msg);
+  if (!st) return fail(st.error());
+  queue_frame(msg);
+  return {};
+}
+
+Status Session::check_payload(BytesView payload) {
+  auto p = codec::decode_noise_payload(payload);
+  if (!p) return fail(make_error_code(Errc::bad_payload));
+  auto key = codec::decode_ed25519_public_key(p->identity_key);
+  if (!key || p->identity_sig.size() != 64) return fail(make_error_code(Errc::bad_payload));
+  crypto::Ed25519Signature sig;
+  std::memcpy(sig.data(), p->identity_sig.data(), 64);
+  if (!crypto::ed25519_verify(*key, signed_static(*hs_.remote_static()), sig))
+    return fail(make_error_code(Errc::bad_payload));
+  remote_peer_ = PeerId::from_ed25519(*key);
+  if (expected_ && *expected_ != *remote_peer_) return fail(make_error_code(Errc::peer_id_mismatch));
+  remote_muxers_ = std::move(p->stream_muxers);
+  return {};
+}
+
+Status Session::handle_frame(BytesView frame) {
+  if (transport_ready_) {
+    auto st = recv_->decrypt_with_ad({}, frame, plaintext_);
+    if (!st) return fail(st.error());
+    return {};
+  }
+  Bytes payload;
+  auto st = hs_.read_message(frame, payload);
+  if (!st) return fail(st.error());
+  if (hs_.remote_static()) STAKECAST_TRY_STATUS(check_payload(payload));
+  if (!hs_.complete()) STAKECAST_TRY_STATUS(send_handshake(true));
+  if (hs_.complete()) {
+    auto [send_key, recv_key] = hs_.transport_keys();
+    send_.emplace();
+    send_->initialize_key(send_key);
+    recv_.emplace();
+    recv_->initialize_key(recv_key);
+    transport_ready_ = true;
+  }
+  return {};
+}
+
+Status Session::on_bytes(BytesView in) {
+  if (failed()) return Err(error_);
+  append(in_, in);
+  std::size_t pos = 0;
+  while (in_.size() - pos >= 2) {
+    const std::size_t len = load_be16(in_.data() + pos);
+    if (in_.size() - pos - 2 < len) break;
+    auto st = handle_frame(BytesView(in_).subspan(pos + 2, len));
+    pos += 2 + len;
+    if (!st) return st;
+  }
+  in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(pos));
+  return {};
+}
+
+std::size_t Session::poll_transmit(MutBytes out) {
+  const std::size_t n = std::min(out.size(), out_.size() - out_sent_);
+  std::memcpy(out.data(), out_.data() + out_sent_, n);
+  out_sent_ += n;
+  if (out_sent_ == out_.size()) {
+    out_.clear();
+    out_sent_ = 0;
+  }
+  return n;
+}
+
+std::optional<std::string> Session::early_muxer() const {
+  for (const auto& m : config_.stream_muxers)
+    if (std::find(remote_muxers_.begin(), remote_muxers_.end(), m) != remote_muxers_.end()) return m;
+  return std::nullopt;
+}
+
+Status Session::write(BytesView plaintext) {
+  if (failed()) return Err(error_);
+  if (!transport_ready_) return Errc::out_of_order;
+  Bytes frame;
+  while (!plaintext.empty()) {
+    const std::size_t n = std::min(plaintext.size(), kMaxPlaintextPerFrame);
+    frame.clear();
+    auto st = send_->encrypt_with_ad({}, plaintext.first(n), frame);
+    if (!st) return fail(st.error());
+    queue_frame(frame);
+    plaintext = plaintext.subspan(n);
+  }
+  return {};
+}
+
+}  // namespace stakecast::noise
