@@ -313,6 +313,14 @@ void DirectPath::on_message(std::optional<ValidatorIndex> from, BytesView bytes,
 void DirectPath::forward_hybrid(EpochState& es, const codec::DirectMessageView& m,
                                 const prio::Payload& wire) {
   if (!es.self || *es.self == m.header.sender) return;
+  // SECURITY: the sender picks `relays` and `redundancy`; with one relay it could make that validator send
+  // its message to everyone for the price of one copy. Relays serve only messages within the cluster's
+  // bounds: at least hybrid_min_relays relays, at most hybrid_redundancy copies per receiver.
+  const std::size_t min_relays = std::min<std::size_t>(config_.hybrid_min_relays, es.set->size() - 1);
+  if (m.header.relays < min_relays || m.header.redundancy > config_.hybrid_redundancy) {
+    ++metrics_.hybrid_refused;
+    return;
+  }
   const std::vector<ValidatorIndex> committee =
       hybrid_committee(es.set->size(), m.header.sender, m.header.relays);
   std::vector<ValidatorIndex> targets;

@@ -84,7 +84,8 @@ struct DirectMetrics {
   std::uint64_t transmits = 0;
   std::uint64_t delivered = 0;
   std::uint64_t duplicates = 0;
-  std::uint64_t forwarded = 0;  // hybrid relay copies
+  std::uint64_t forwarded = 0;       // hybrid relay copies
+  std::uint64_t hybrid_refused = 0;  // hybrid messages outside the relay bounds: delivered, not relayed
   std::uint64_t acks_sent = 0;
   std::uint64_t acks_received = 0;
   std::uint64_t acks_unknown = 0;

@@ -183,6 +183,31 @@ TEST(DirectPath, HybridReachesTheHeaviestInOneHopEveryoneElseInTwoAndSurvivesACr
   }
 }
 
+TEST(DirectPath, RelaysRefuseHybridMessagesThatWouldAmplifyThroughThem) {
+  Cluster c(20);
+  // A sender that asks validator 1 alone to relay to everyone: delivered to the relay, never forwarded.
+  codec::DirectHeader h;
+  h.kind = 4;
+  h.relays = 1;
+  h.redundancy = 1;
+  h.epoch = Epoch{1};
+  h.sender = ValidatorIndex{0};
+  h.slot = Slot{10};
+  const Bytes payload(2000, 3);
+  Bytes unsigned_bytes = codec::encode_direct_unsigned(h, payload);
+  Bytes tagged;
+  tagged.reserve(DirectPath::kSignTag.size() + unsigned_bytes.size());
+  append(tagged, as_bytes(DirectPath::kSignTag));
+  append(tagged, unsigned_bytes);
+  const auto sig = keypair(0).sign(tagged);
+  const Bytes wire = codec::encode_direct(h, payload, sig);
+  c.nodes[1].on_message(ValidatorIndex{0}, wire, c.now);
+  EXPECT_EQ(c.nodes[1].metrics().delivered, 1u);
+  EXPECT_EQ(c.nodes[1].metrics().hybrid_refused, 1u);
+  EXPECT_EQ(c.nodes[1].metrics().forwarded, 0u);
+  EXPECT_FALSE(c.nodes[1].poll_transmit());
+}
+
 TEST(DirectPath, HybridRelayCountFollowsStakeWithinItsBounds) {
   std::vector<Stake> stakes;
   std::vector<crypto::Ed25519PublicKey> keys;
