@@ -224,13 +224,14 @@ Engine::SlotInfo& Engine::slot_info(Slot slot, TimePoint now) {
   return it->second;
 }
 
-Engine::SliceInfo& Engine::slice_info(Slot slot, SliceIndex slice) {
+Engine::SliceInfo& Engine::slice_info(Slot slot, SliceIndex slice, TimePoint now) {
   auto key = std::make_pair(slot, slice.get());
   auto [it, fresh] = slices_.try_emplace(key);
   if (fresh && slices_.size() > config_.max_slices) {
     slices_.erase(slices_.begin());
     it = slices_.try_emplace(key).first;
   }
+  if (fresh) it->second.first_seen = now;
   return it->second;
 }
 
@@ -286,6 +287,9 @@ Result<std::vector<ValidatorIndex>> Engine::committee(Slot slot, SliceIndex slic
   if (!ctx) return EngineErrc::no_epoch;
   auto leader = schedule_.leader_of(slot, *ctx->set);
   if (!leader) return EngineErrc::not_leader;
+  // Blending: the sampler weighs relays by this node's current scores (used for slices not yet drawn).
+  if (config_.sampler.stake_permille != 1000 && current_epoch_ && ctx->set->epoch() == *current_epoch_)
+    (void)ctx->sampler->set_reliability(reliability_.scores());
   auto c = ctx->sampler->committee(SliceKey{dissemination_id(slot, ctx->set->key(*leader)), slot, slice},
                                    total, *leader);
   if (!c) return EngineErrc::no_committee;
@@ -432,14 +436,14 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
       ++metrics_.shreds_accepted;
       if (via_repair) ++metrics_.repair_shreds;
       valid = true;
-      info = &slice_info(h.slot, h.slice);
+      info = &slice_info(h.slot, h.slice, now);
       if (!info->trusted) info->trusted = h;
       store_.put(h, std::make_shared<const Bytes>(bytes.begin(), bytes.end()));
       break;
     case ShredOutcome::duplicate:
     case ShredOutcome::ignored: {
       drop(r.outcome == ShredOutcome::duplicate ? ShredDrop::duplicate : ShredDrop::ignored);
-      info = &slice_info(h.slot, h.slice);
+      info = &slice_info(h.slot, h.slice, now);
       // Late copies stay cheap: no hashing, except for the leader's copy to its relay, which must still be
       // forwarded and so is checked against the slice's verified header and root.
       if (*from_e == *leader) {
@@ -447,9 +451,7 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
       } else if (config_.audit_late_shreds && !via_repair && info->trusted) {
         // Audit mode: late shreds are checked too, so a corrupting relay is caught by every receiver.
         if (verified_copy(v, *info)) {
-          const auto& committee = info->committee;
-          if (info->watched && h.index.get() < committee.size() && committee[h.index.get()] == *from_e)
-            info->arrived.set(h.index.get());
+          observe(*ctx, *info, h, *from_e, now);
         } else {
           drop(ShredDrop::bad_merkle_proof);
           event(
@@ -459,16 +461,14 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
                  h.signature == info->trusted->signature) {
         // PERF: credit the relay as on time on the header alone; a relay that sends garbage with a correct
         // header gains a reliability score it could have earned by sending the real shred.
-        const auto& committee = info->committee;
-        if (info->watched && h.index.get() < committee.size() && committee[h.index.get()] == *from_e)
-          info->arrived.set(h.index.get());
+        observe(*ctx, *info, h, *from_e, now);
       }
       break;
     }
     case ShredOutcome::equivocation:
       drop(ShredDrop::equivocation);
       // Validly signed by the leader: forward the evidence if it came from the leader and its path holds.
-      info = &slice_info(h.slot, h.slice);
+      info = &slice_info(h.slot, h.slice, now);
       valid = *from_e == *leader &&
               crypto::merkle::root_from_proof(codec::shred_leaf_hash(v), h.index.get(), v.proof()) == h.root;
       break;
@@ -549,9 +549,30 @@ void Engine::forward(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredVie
   }
 }
 
+void Engine::observe(const EpochCtx& ctx, SliceInfo& info, const codec::ShredHeader& h, ValidatorIndex from_e,
+                     TimePoint now) {
+  const std::uint32_t i = h.index.get();
+  if (i >= info.observed.size()) return;
+  if (config_.sampler.stake_permille == 1000) {
+    // Reproducible committees: the watch knows who owed index i and scores everyone at its deadline.
+    if (info.watched && i < info.committee.size() && info.committee[i] == from_e) info.arrived.set(i);
+    return;
+  }
+  // Blended committees are the leader's own: here a relay is known only by forwarding. Score each relay
+  // copy once, on time or late; a relay that forwards nothing cannot be attributed (docs/rotor-engine.md).
+  if (info.observed.test(i)) return;
+  info.observed.set(i);
+  if (current_epoch_ && ctx.set->epoch() == *current_epoch_)
+    reliability_.record(from_e, now - info.first_seen <= config_.relay_deadline);
+}
+
 void Engine::watch(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredHeader& h, SliceInfo& info,
                    std::optional<ValidatorIndex> from_e, TimePoint now) {
-  if (config_.sampler.stake_permille != 1000 || !ctx.self) return;  // committees not reproducible here
+  if (config_.sampler.stake_permille != 1000) {
+    if (from_e && *from_e != leader) observe(ctx, info, h, *from_e, now);
+    return;
+  }
+  if (!ctx.self) return;
   if (info.committee.empty()) {
     auto c = ctx.sampler->committee(SliceKey{dissemination_id(h.slot, ctx.set->key(leader)), h.slot, h.slice},
                                     h.total_count, leader);
@@ -566,8 +587,7 @@ void Engine::watch(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredHeade
       if (info.committee[i] == *ctx.self) info.arrived.set(i);
     timers_.emplace(now + config_.relay_deadline, Timer::watch, h.slot.get(), slice_key(h.slice));
   }
-  const std::uint32_t i = h.index.get();
-  if (from_e && i < info.committee.size() && info.committee[i] == *from_e) info.arrived.set(i);
+  if (from_e && *from_e != leader) observe(ctx, info, h, *from_e, now);
 }
 
 void Engine::end_watch(Slot slot, SliceIndex slice) {

@@ -201,6 +201,8 @@ class Engine {
     std::vector<ValidatorIndex> committee;      // expected relays, if reproducible here
     std::bitset<256> arrived;                   // shred i came from committee[i]
     std::bitset<256> forwarded;                 // we forwarded index i (as its relay)
+    std::bitset<256> observed;                  // blended committees: index i already scored
+    TimePoint first_seen;                       // the slice's first shred here
     bool watch_started = false;
     bool watched = false;  // deadline pending
   };
@@ -242,7 +244,7 @@ class Engine {
   void event(EngineEvent e);
   void drop(ShredDrop why) { ++metrics_.shreds_dropped[static_cast<std::size_t>(why)]; }
   SlotInfo& slot_info(Slot slot, TimePoint now);
-  SliceInfo& slice_info(Slot slot, SliceIndex slice);
+  SliceInfo& slice_info(Slot slot, SliceIndex slice, TimePoint now);
   Status send_slice(const EpochCtx& ctx, const SliceShreds& s, TimePoint now);
 
   // Shreds.
@@ -254,6 +256,9 @@ class Engine {
   const std::vector<ValidatorIndex>& relay_order(const EpochCtx& ctx, Slot slot, ValidatorIndex leader);
   void watch(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredHeader& h, SliceInfo& info,
              std::optional<ValidatorIndex> from_e, TimePoint now);
+  // A genuine relay copy (not the leader's) of shred `h` from `from_e`: credit the relay.
+  void observe(const EpochCtx& ctx, SliceInfo& info, const codec::ShredHeader& h, ValidatorIndex from_e,
+               TimePoint now);
   void end_watch(Slot slot, SliceIndex slice);
   void drain_decoder(TimePoint now);
 

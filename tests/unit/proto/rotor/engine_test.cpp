@@ -174,3 +174,47 @@ TEST(Engine, EpochChangeSwitchesCommitteesAtTheSlotBoundary) {
 
 }  // namespace
 }  // namespace stakecast::rotor
+
+namespace stakecast::rotor {
+namespace {
+
+TEST(Engine, BlendedSamplingDrawsASlowRelayLessOften) {
+  EngineConfig cfg = test::small_shreds();
+  cfg.sampler.stake_permille = 700;  // 0.7 stake + 0.3 observed reliability
+  cfg.relay_deadline = std::chrono::milliseconds(100);
+  test::Cluster c(20, cfg, {.latency = std::chrono::milliseconds(1)});
+  // Validator 4 forwards everything 300 ms late.
+  c.net.set_latency([](std::uint32_t from, std::uint32_t) {
+    return from == 4 ? std::chrono::milliseconds(300) : std::chrono::milliseconds(1);
+  });
+  for (std::uint64_t slot = 10; slot < 18; ++slot) {
+    const std::uint32_t leader = 1 + static_cast<std::uint32_t>(slot % 3);  // 1, 2, 3: node 0 only receives
+    c.lead(Slot{slot}, leader);
+    ASSERT_TRUE(c.net.node(leader).broadcast_block(Slot{slot}, test::test_block(16'000, slot), c.net.now()));
+    c.net.pump(leader);
+    c.net.run();
+  }
+  const auto& rel = c.net.node(0).reliability();
+  EXPECT_LT(rel.score(ValidatorIndex{4}), kReliabilityOne / 4);
+  EXPECT_GT(rel.score(ValidatorIndex{5}), kReliabilityOne * 3 / 4);
+  // Node 0 now leads: its blended committees give validator 4 fewer shreds than stake alone would.
+  c.lead(Slot{30}, 0);
+  EngineConfig plain = test::small_shreds();
+  auto reference = Engine::create(plain, test::node_key(0));
+  ASSERT_TRUE(reference);
+  ASSERT_TRUE(reference->add_epoch(Slot{0}, c.set));
+  reference->set_leader(Slot{30}, ValidatorIndex{0});
+  std::size_t blended = 0, by_stake = 0;
+  for (std::uint32_t s = 0; s < 8; ++s) {
+    auto b = c.net.node(0).committee(Slot{30}, SliceIndex{s}, 64);
+    auto p = reference->committee(Slot{30}, SliceIndex{s}, 64);
+    ASSERT_TRUE(b && p);
+    blended += static_cast<std::size_t>(std::count(b->begin(), b->end(), ValidatorIndex{4}));
+    by_stake += static_cast<std::size_t>(std::count(p->begin(), p->end(), ValidatorIndex{4}));
+  }
+  EXPECT_GT(by_stake, 0u);
+  EXPECT_LT(blended, by_stake);
+}
+
+}  // namespace
+}  // namespace stakecast::rotor
