@@ -91,7 +91,7 @@ Status Node::fail(ConnId id, Connection& c, std::error_code ec) {
   if (!c.closed) {
     c.closed = true;
     if (c.yamux && !c.yamux->failed()) c.yamux->go_away(yamux::GoAwayCode::protocol_error);
-    emit(ConnectionClosed{id, c.peer, ec.message()});
+    emit(ConnectionClosed{id, c.peer, c.direction, ec.message()});
   }
   return Err(ec);
 }
@@ -357,7 +357,7 @@ void Node::on_transport_closed(ConnId id, std::string reason) {
   Connection* c = find(id);
   if (c == nullptr || c->closed) return;
   c->closed = true;
-  emit(ConnectionClosed{id, c->peer, std::move(reason)});
+  emit(ConnectionClosed{id, c->peer, c->direction, std::move(reason)});
 }
 
 void Node::close(ConnId id, std::string reason) {
@@ -365,7 +365,7 @@ void Node::close(ConnId id, std::string reason) {
   if (c == nullptr || c->closed) return;
   if (c->yamux) c->yamux->go_away();
   c->closed = true;
-  emit(ConnectionClosed{id, c->peer, std::move(reason)});
+  emit(ConnectionClosed{id, c->peer, c->direction, std::move(reason)});
 }
 
 bool Node::is_closed(ConnId id) const {

@@ -61,7 +61,8 @@ struct ConnectionEstablished {
 };
 struct ConnectionClosed {
   ConnId conn;
-  std::optional<PeerId> peer;
+  std::optional<PeerId> peer;  // empty when it closed before the handshake finished
+  Direction direction;
   std::string reason;
 };
 struct IdentifyReceived {
