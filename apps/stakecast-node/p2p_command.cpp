@@ -125,7 +125,9 @@ class App {
         if (it != dials_.end()) {
           --dials_pending_;
           if (it->second == o_.ping && pings_left_ > 0) (void)node_.ping(c->conn, now);
-          if (it->second == o_.echo_to) start_echo(c->conn, c->peer);
+          // Echo streams start once identify completed: js-libp2p aborts a connection on which more than
+          // 10 streams arrive before it has finished setting the connection up.
+          if (it->second == o_.echo_to) echo_conn_ = c->conn;
           dials_.erase(it);
         }
       }
@@ -139,6 +141,10 @@ class App {
         std::cerr << "inbound connection failed: " << cc->reason << "\n";
       }
     } else if (auto* i = std::get_if<node::IdentifyReceived>(&e)) {
+      if (echo_conn_ == i->conn) {
+        echo_conn_.reset();
+        start_echo(i->conn, i->info.peer);
+      }
       json addrs = json::array();
       for (const auto& a : i->info.listen_addrs) addrs.push_back(a.to_string());
       print("identify", {{"peer", i->info.peer.to_string()},
@@ -279,6 +285,7 @@ class App {
   int dials_pending_ = 0;
   int pings_left_ = 0;
   int echo_pending_ = 0;
+  std::optional<ConnId> echo_conn_;  // the --echo-to connection, until identify completes
   bool failed_ = false;
   std::map<StreamKey, EchoClient> echo_clients_;
   std::map<StreamKey, EchoServer> echo_servers_;

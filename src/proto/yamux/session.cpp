@@ -289,7 +289,10 @@ bool Session::produce_frame() {
     const std::size_t n = std::min({s.send_buf.size(), std::size_t{s.send_window}, config_.max_data_frame});
     if (n == 0 && !s.send_buf.empty()) continue;  // blocked by the peer's window
     Header h{Type::data, 0, it->first, static_cast<std::uint32_t>(n)};
-    if (fin_due && n == s.send_buf.size()) {
+    if (n == 0) {
+      // FIN travels alone on a zero-length window update, after the data, as js-libp2p sends it;
+      // js-libp2p 3.x drops the payload of a DATA frame that also carries FIN.
+      h.type = Type::window_update;
       h.flags |= flag::fin;
       s.fin_sent = true;
     }

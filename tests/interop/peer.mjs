@@ -1,0 +1,142 @@
+// A js-libp2p 3.x peer for Stakecast's interop tests. Mirrors `stakecast-node p2p`: same flags (subset),
+// same JSON-line events on stdout, exit status 0 only if everything asked for succeeded.
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createHash, randomBytes } from 'node:crypto'
+
+const args = { listen: [], dial: [], echoProtocol: [], sinkProtocol: [], pingCount: 1, echoSize: 0, echoStreams: 1 }
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i]
+  const next = () => process.argv[++i]
+  switch (a) {
+    case '--listen': args.listen.push(next()); break
+    case '--key': args.key = next(); break
+    case '--dial': args.dial.push(next()); break
+    case '--ping': args.ping = next(); break
+    case '--ping-count': args.pingCount = Number(next()); break
+    case '--echo-protocol': args.echoProtocol.push(next()); break
+    case '--echo-to': args.echoTo = next(); break
+    case '--echo-size': args.echoSize = Number(next()); break
+    case '--echo-streams': args.echoStreams = Number(next()); break
+    case '--sink-protocol': args.sinkProtocol.push(next()); break
+    case '--duration': args.duration = Number(next()); break
+    case '--monitor-interval': args.monitorInterval = Number(next()); break
+    case '--exit-when-done': args.exitWhenDone = true; break
+    default: throw new Error(`unknown flag ${a}`)
+  }
+}
+
+const print = (type, body) => process.stdout.write(JSON.stringify({ type, ...body }) + '\n')
+let failed = false
+const fail = (what) => { failed = true; print('error', { what }) }
+
+const seed = args.key ? Uint8Array.from(Buffer.from(args.key, 'hex')) : randomBytes(32)
+const node = await createLibp2p({
+  privateKey: await generateKeyPairFromSeed('Ed25519', seed),
+  addresses: { listen: args.listen.length ? args.listen : ['/ip4/127.0.0.1/tcp/0'] },
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  services: { identify: identify(), ping: ping() },
+  connectionMonitor: args.monitorInterval ? { pingInterval: args.monitorInterval } : {}
+})
+
+node.addEventListener('connection:open', (e) => {
+  const c = e.detail
+  print('connected', { peer: c.remotePeer.toString(), addr: c.remoteAddr.toString(), direction: c.direction })
+})
+node.addEventListener('connection:close', (e) => print('disconnected', { peer: e.detail.remotePeer.toString() }))
+node.addEventListener('peer:identify', (e) => {
+  const d = e.detail
+  print('identify', {
+    peer: d.peerId.toString(),
+    protocols: d.protocols,
+    agentVersion: d.agentVersion,
+    listenAddrs: d.listenAddrs.map((a) => a.toString())
+  })
+})
+
+async function sendAll (stream, data) {
+  for (let off = 0; off < data.length; off += 65536) {
+    if (!stream.send(data.subarray(off, off + 65536))) await stream.onDrain()
+  }
+}
+
+for (const p of args.echoProtocol) {
+  await node.handle(p, async (stream) => {
+    for await (const chunk of stream) {
+      if (!stream.send(chunk)) await stream.onDrain()
+    }
+    await stream.close()
+  }, { maxInboundStreams: 256 })  // the default of 32 per protocol is below the tests' 64 concurrent streams
+}
+for (const p of args.sinkProtocol) {
+  await node.handle(p, async (stream, connection) => {
+    const hash = createHash('sha256')
+    let bytes = 0
+    for await (const chunk of stream) {
+      const b = chunk.subarray()
+      hash.update(b)
+      bytes += b.length
+    }
+    print('sink', { peer: connection.remotePeer.toString(), bytes, sha256: hash.digest('hex') })
+    await stream.close()
+  })
+}
+
+print('listening', { peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((a) => a.toString()) })
+
+const tasks = []
+for (const d of args.dial) {
+  tasks.push(node.dial(multiaddr(d)).catch((err) => fail(`dial ${d}: ${err.message}`)))
+}
+if (args.ping) {
+  tasks.push((async () => {
+    try {
+      const ma = multiaddr(args.ping)
+      for (let i = 0; i < args.pingCount; i++) {
+        const rtt = await node.services.ping.ping(ma)
+        print('ping', { peer: ma.getComponents().find((c) => c.name === 'p2p')?.value, rtt_ms: rtt })
+      }
+    } catch (err) { fail(`ping: ${err.message}`) }
+  })())
+}
+if (args.echoTo) {
+  const ma = multiaddr(args.echoTo)
+  for (let s = 0; s < args.echoStreams; s++) {
+    tasks.push((async () => {
+      try {
+        const stream = await node.dialProtocol(ma, args.echoProtocol[0])
+        const data = randomBytes(args.echoSize)
+        const reading = (async () => {
+          const parts = []
+          for await (const chunk of stream) parts.push(Buffer.from(chunk.subarray()))
+          return Buffer.concat(parts)
+        })()
+        await sendAll(stream, data)
+        await stream.close()
+        const back = await reading
+        const ok = back.equals(data)
+        if (!ok) failed = true
+        print('echo', { peer: ma.getComponents().find((c) => c.name === 'p2p')?.value, bytes: back.length, ok })
+      } catch (err) { fail(`echo: ${err.message}`) }
+    })())
+  }
+}
+
+const finish = async () => {
+  print('stopping', {})
+  await node.stop()
+  process.exit(failed ? 1 : 0)
+}
+if (args.duration) setTimeout(finish, args.duration * 1000)
+if (args.exitWhenDone) {
+  await Promise.all(tasks)
+  await finish()
+}
