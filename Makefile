@@ -35,7 +35,7 @@ asan: deps
 
 fuzz: deps
 	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS)
+	cmake --build --preset fuzz -j $(JOBS) --target fuzzers
 	bash scripts/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS)
 
 format:

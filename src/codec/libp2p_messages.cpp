@@ -35,7 +35,7 @@ bool parse(M& m, BytesView b) {
 Result<std::array<std::uint8_t, 32>> decode_ed25519_public_key(BytesView b) {
   if (b.size() > 1024) return MessageErrc::too_large;
   pb::PublicKey k;
-  if (!parse(k, b)) return MessageErrc::malformed;
+  if (!parse(k, b) || !k.has_type() || !k.has_data()) return MessageErrc::malformed;
   if (k.type() != pb::Ed25519) return MessageErrc::unsupported_key;
   if (k.data().size() != 32) return MessageErrc::malformed;
   std::array<std::uint8_t, 32> out;

@@ -34,6 +34,7 @@ std::optional<std::string_view> line_text(BytesView frame) {
 
 std::size_t Negotiation::poll_transmit(MutBytes out) {
   const std::size_t n = std::min(out.size(), out_.size() - sent_);
+  if (n == 0) return 0;  // memcpy from an empty vector's null data() is undefined
   std::memcpy(out.data(), out_.data() + sent_, n);
   sent_ += n;
   if (sent_ == out_.size()) {

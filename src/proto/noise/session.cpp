@@ -110,6 +110,7 @@ Status Session::on_bytes(BytesView in) {
 
 std::size_t Session::poll_transmit(MutBytes out) {
   const std::size_t n = std::min(out.size(), out_.size() - out_sent_);
+  if (n == 0) return 0;  // memcpy from an empty vector's null data() is undefined
   std::memcpy(out.data(), out_.data() + out_sent_, n);
   out_sent_ += n;
   if (out_sent_ == out_.size()) {

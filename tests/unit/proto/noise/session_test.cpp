@@ -114,3 +114,17 @@ TEST(NoiseSession, ForgedIdentitySignatureIsRejected) {
 
 }  // namespace
 }  // namespace stakecast::noise
+
+namespace stakecast::noise {
+namespace {
+// Regression (found by fuzz_noise under UBSan): polling a session with nothing queued copied from a null
+// pointer.
+TEST(NoiseSession, PollWithNothingQueuedIsANoOp) {
+  SeededEntropy e(9);
+  Session responder(false, identity(2), e);
+  std::uint8_t buf[16];
+  EXPECT_EQ(responder.poll_transmit(buf), 0u);
+  EXPECT_FALSE(responder.wants_transmit());
+}
+}  // namespace
+}  // namespace stakecast::noise
