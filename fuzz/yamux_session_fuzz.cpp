@@ -44,11 +44,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         me.ping(now);
         break;
       case 6: {  // move up to arg*4 bytes of output to the other side
-        const std::size_t n = me.poll_transmit(MutBytes(buf, std::min<std::size_t>(sizeof buf, arg * 4u + 1)));
+        const std::size_t n =
+            me.poll_transmit(MutBytes(buf, std::min<std::size_t>(sizeof buf, arg * 4u + 1)));
         append(wire[1 - side], BytesView(buf, n));
         break;
       }
-      case 7: {  // deliver what is in flight to this side
+      case 7: {                                               // deliver what is in flight to this side
         if (!me.on_bytes(wire[side], now)) __builtin_trap();  // an honest peer never breaks the protocol
         wire[side].clear();
         while (auto e = me.poll_event()) {
