@@ -12,6 +12,7 @@
 #include "demo.hpp"
 #include "erasure/erasure_bench.hpp"
 #include "frost/frost_bench.hpp"
+#include "p2p/p2p_bench.hpp"
 #include "rotor/rotor_bench.hpp"
 
 namespace {
@@ -30,6 +31,7 @@ const Suite kSuites[] = {
      stakecast::bench::run_frost},
     {"rotor", "Rotor engine: amplification, time to deliver vs its bound, receive throughput, path trade-off",
      stakecast::bench::run_rotor},
+    {"p2p", "libp2p host over loopback vs plain TCP and ChaCha20-Poly1305", stakecast::bench::run_p2p},
 };
 
 }  // namespace
