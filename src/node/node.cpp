@@ -328,7 +328,7 @@ std::size_t Node::poll_transmit(ConnId id, MutBytes out) {
   if (c->sec_dialer) written += c->sec_dialer->poll_transmit(out);
   if (c->sec_listener) written += c->sec_listener->poll_transmit(out.subspan(written));
   if (!c->noise) return written;
-  Bytes plain;
+  Bytes& plain = scratch_;
   for (;;) {
     written += c->noise->poll_transmit(out.subspan(written));
     if (written == out.size() || !c->noise->handshake_complete()) break;

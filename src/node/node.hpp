@@ -200,6 +200,7 @@ class Node {
   std::map<std::uint64_t, Connection> conns_;
   std::uint64_t next_conn_ = 1;
   std::deque<Event> events_;
+  Bytes scratch_;  // plaintext pulled from a muxer for encryption, reused
 };
 
 }  // namespace stakecast::node

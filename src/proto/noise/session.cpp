@@ -129,13 +129,14 @@ std::optional<std::string> Session::early_muxer() const {
 Status Session::write(BytesView plaintext) {
   if (failed()) return Err(error_);
   if (!transport_ready_) return Errc::out_of_order;
-  Bytes frame;
   while (!plaintext.empty()) {
     const std::size_t n = std::min(plaintext.size(), kMaxPlaintextPerFrame);
-    frame.clear();
-    auto st = send_->encrypt_with_ad({}, plaintext.first(n), frame);
+    // PERF: encrypt straight into the outgoing buffer, behind its 2-byte length.
+    const std::size_t at = out_.size();
+    out_.resize(at + 2);
+    auto st = send_->encrypt_with_ad({}, plaintext.first(n), out_);
     if (!st) return fail(st.error());
-    queue_frame(frame);
+    store_be16(out_.data() + at, static_cast<std::uint16_t>(out_.size() - at - 2));
     plaintext = plaintext.subspan(n);
   }
   return {};

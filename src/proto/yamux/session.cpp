@@ -150,7 +150,7 @@ Status Session::handle_frame(const Header& h, BytesView body, TimePoint now) {
     if (s.fin_received) return fail(Errc::protocol_error);  // data after FIN
     if (body.size() > s.recv_window) return fail(Errc::window_exceeded);
     s.recv_window -= static_cast<std::uint32_t>(body.size());
-    s.recv_buf.insert(s.recv_buf.end(), body.begin(), body.end());
+    s.recv_buf.append(body);
     emit({Event::Kind::readable, StreamId{h.stream}});
   }
   if ((h.flags & flag::fin) && !s.fin_received) {
@@ -184,7 +184,7 @@ Result<std::size_t> Session::write(StreamId id, BytesView data) {
   if (s->fin_queued) return Errc::stream_closed;
   const std::size_t room = config_.max_send_buffer - std::min(config_.max_send_buffer, s->send_buf.size());
   const std::size_t n = std::min(room, data.size());
-  s->send_buf.insert(s->send_buf.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+  s->send_buf.append(data.first(n));
   return n;
 }
 
@@ -206,9 +206,7 @@ Status Session::reset(StreamId id) {
 std::size_t Session::read(StreamId id, MutBytes out, TimePoint now) {
   Stream* s = find(id);
   if (s == nullptr) return 0;
-  const std::size_t n = std::min(out.size(), s->recv_buf.size());
-  std::copy_n(s->recv_buf.begin(), n, out.begin());
-  s->recv_buf.erase(s->recv_buf.begin(), s->recv_buf.begin() + static_cast<std::ptrdiff_t>(n));
+  const std::size_t n = s->recv_buf.read(out);
   s->consumed += static_cast<std::uint32_t>(n);
   if (!s->fin_received && s->consumed >= s->recv_max / 2) {
     // Auto-tuning: a reader that drains a window in under two round trips is limited by the window,
@@ -298,8 +296,7 @@ bool Session::produce_frame() {
     }
     out_.resize(kHeaderSize + n);
     encode_header(h, out_.data());
-    std::copy_n(s.send_buf.begin(), n, out_.begin() + kHeaderSize);
-    s.send_buf.erase(s.send_buf.begin(), s.send_buf.begin() + static_cast<std::ptrdiff_t>(n));
+    s.send_buf.read(MutBytes(out_).subspan(kHeaderSize, n));
     s.send_window -= static_cast<std::uint32_t>(n);
     rr_cursor_ = it->first;
     maybe_forget(it->first);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/byte_queue.hpp"
 #include "core/bytes.hpp"
 #include "core/errc.hpp"
 #include "core/result.hpp"
@@ -108,8 +109,8 @@ class Session {
     std::uint32_t recv_max;      // current window size (grows with auto-tuning)
     std::uint32_t consumed = 0;  // read since our last window update
     TimePoint last_update{};
-    std::deque<std::uint8_t> send_buf;
-    std::deque<std::uint8_t> recv_buf;
+    ByteQueue send_buf;
+    ByteQueue recv_buf;
   };
 
   Status fail(Errc e);
