@@ -87,12 +87,19 @@ awaitable<void> Host::dial_one(Multiaddr addr, std::function<void(std::string)> 
     on_error("cannot dial " + addr.to_string() + ": not a TCP address");
     co_return;
   }
-  tcp::resolver resolver(ctx_);
   asio::error_code ec;
-  auto results = co_await resolver.async_resolve(ep->host, std::to_string(ep->port),
-                                                 asio::redirect_error(use_awaitable, ec));
-  if (ec) {
-    on_error("cannot resolve " + ep->host + ": " + ec.message());
+  std::vector<tcp::endpoint> endpoints;
+  if (ep->host_proto == Proto::ip4 || ep->host_proto == Proto::ip6) {
+    // PERF: IP literals skip the resolver (asio resolves on a helper thread: milliseconds per dial).
+    endpoints.emplace_back(asio::ip::make_address(ep->host, ec), ep->port);
+  } else {
+    tcp::resolver resolver(ctx_);
+    auto results = co_await resolver.async_resolve(ep->host, std::to_string(ep->port),
+                                                   asio::redirect_error(use_awaitable, ec));
+    for (const auto& r : results) endpoints.push_back(r.endpoint());
+  }
+  if (ec || endpoints.empty()) {
+    on_error("cannot resolve " + ep->host + ": " + (ec ? ec.message() : "no address"));
     co_return;
   }
   auto conn = std::make_shared<Conn>(ctx_);
@@ -100,7 +107,7 @@ awaitable<void> Host::dial_one(Multiaddr addr, std::function<void(std::string)> 
   timeout.async_wait([conn](asio::error_code e) {
     if (!e) conn->socket.close();
   });
-  co_await asio::async_connect(conn->socket, results, asio::redirect_error(use_awaitable, ec));
+  co_await asio::async_connect(conn->socket, endpoints, asio::redirect_error(use_awaitable, ec));
   timeout.cancel();
   if (ec) {
     on_error("cannot connect to " + addr.to_string() + ": " +
