@@ -95,16 +95,28 @@ Status Session::handle_frame(BytesView frame) {
 
 Status Session::on_bytes(BytesView in) {
   if (failed()) return Err(error_);
-  append(in_, in);
-  std::size_t pos = 0;
-  while (in_.size() - pos >= 2) {
-    const std::size_t len = load_be16(in_.data() + pos);
-    if (in_.size() - pos - 2 < len) break;
-    auto st = handle_frame(BytesView(in_).subspan(pos + 2, len));
-    pos += 2 + len;
-    if (!st) return st;
+  // PERF: whole frames are handled straight from `in`; only a frame split across reads is buffered, and
+  // only with the bytes it needs.
+  while (!in.empty()) {
+    if (!in_.empty() || in.size() < 2) {
+      const std::size_t want = in_.size() < 2 ? 2 : 2 + std::size_t{load_be16(in_.data())};
+      const std::size_t take = std::min(want - in_.size(), in.size());
+      append(in_, in.first(take));
+      in = in.subspan(take);
+      if (in_.size() == 2 && load_be16(in_.data()) > 0) continue;  // header complete: now the body
+      if (in_.size() < 2 || in_.size() < 2 + std::size_t{load_be16(in_.data())}) return {};
+      Bytes frame = std::exchange(in_, {});
+      STAKECAST_TRY_STATUS(handle_frame(BytesView(frame).subspan(2)));
+      continue;
+    }
+    const std::size_t len = load_be16(in.data());
+    if (in.size() < 2 + len) {
+      append(in_, in);
+      return {};
+    }
+    STAKECAST_TRY_STATUS(handle_frame(in.subspan(2, len)));
+    in = in.subspan(2 + len);
   }
-  in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(pos));
   return {};
 }
 

@@ -68,31 +68,41 @@ void Session::maybe_forget(std::uint32_t id) {
 
 Status Session::on_bytes(BytesView in, TimePoint now) {
   if (failed()) return Err(error_);
-  append(in_, in);
-  std::size_t pos = 0;
-  Status st;
-  while (in_.size() - pos >= kHeaderSize) {
-    Header h;
-    if (decode_header(BytesView(in_).subspan(pos, kHeaderSize), h)) {
-      st = fail(Errc::protocol_error);
-      break;
-    }
-    std::size_t body = 0;
-    if (h.type == Type::data) {
-      // Refuse before buffering: no window is ever larger than max_window.
-      if (h.length > config_.max_window) {
-        st = fail(Errc::window_exceeded);
-        break;
+  // PERF: whole frames are handled straight from `in`; only a frame split across reads is buffered.
+  // Returns how many bytes frame `f` needs in total (header, plus the body of DATA), or an error.
+  auto frame_size = [this](BytesView f, Header& h) -> Result<std::size_t> {
+    if (decode_header(f.first(kHeaderSize), h)) return Err(fail(Errc::protocol_error).error());
+    if (h.type != Type::data) return kHeaderSize;
+    // Refuse before buffering: no window is ever larger than max_window.
+    if (h.length > config_.max_window) return Err(fail(Errc::window_exceeded).error());
+    return kHeaderSize + h.length;
+  };
+  Header h;
+  while (!in.empty()) {
+    if (!in_.empty() || in.size() < kHeaderSize) {
+      std::size_t want = kHeaderSize;
+      if (in_.size() >= kHeaderSize) {
+        STAKECAST_TRY(want, frame_size(in_, h));
       }
-      body = h.length;
+      const std::size_t take = std::min(want - in_.size(), in.size());
+      append(in_, in.first(take));
+      in = in.subspan(take);
+      if (in_.size() < kHeaderSize) return {};
+      STAKECAST_TRY(want, frame_size(in_, h));
+      if (in_.size() < want) continue;
+      Bytes frame = std::exchange(in_, {});
+      STAKECAST_TRY_STATUS(handle_frame(h, BytesView(frame).subspan(kHeaderSize), now));
+      continue;
     }
-    if (in_.size() - pos - kHeaderSize < body) break;
-    st = handle_frame(h, BytesView(in_).subspan(pos + kHeaderSize, body), now);
-    pos += kHeaderSize + body;
-    if (!st) break;
+    STAKECAST_TRY(std::size_t want, frame_size(in, h));
+    if (in.size() < want) {
+      append(in_, in);
+      return {};
+    }
+    STAKECAST_TRY_STATUS(handle_frame(h, in.subspan(kHeaderSize, want - kHeaderSize), now));
+    in = in.subspan(want);
   }
-  in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(pos));
-  return st;
+  return {};
 }
 
 Status Session::handle_frame(const Header& h, BytesView body, TimePoint now) {
