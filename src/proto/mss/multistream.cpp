@@ -32,24 +32,12 @@ std::optional<std::string_view> line_text(BytesView frame) {
 }
 }  // namespace
 
-std::size_t Negotiation::poll_transmit(MutBytes out) {
-  const std::size_t n = std::min(out.size(), out_.size() - sent_);
-  if (n == 0) return 0;  // memcpy from an empty vector's null data() is undefined
-  std::memcpy(out.data(), out_.data() + sent_, n);
-  sent_ += n;
-  if (sent_ == out_.size()) {
-    out_.clear();
-    sent_ = 0;
-  }
-  return n;
-}
-
 Bytes Negotiation::take_remaining() { return std::exchange(remaining_, {}); }
 
 void Negotiation::send_line(std::string_view line) {
   Bytes body(line.begin(), line.end());
   body.push_back('\n');
-  codec::append_frame(out_, body);
+  codec::append_frame(out_.buffer(), body);
 }
 
 Status Negotiation::fail(Errc e) {

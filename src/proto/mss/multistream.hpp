@@ -16,6 +16,7 @@
 #include "codec/frame.hpp"
 #include "core/bytes.hpp"
 #include "core/errc.hpp"
+#include "core/outbox.hpp"
 #include "core/result.hpp"
 
 namespace stakecast::mss {
@@ -41,8 +42,8 @@ struct Config {
 class Negotiation {
  public:
   // Pulls queued bytes into `out`; returns the number written.
-  std::size_t poll_transmit(MutBytes out);
-  bool wants_transmit() const { return sent_ < out_.size(); }
+  std::size_t poll_transmit(MutBytes out) { return out_.poll(out); }
+  bool wants_transmit() const { return !out_.empty(); }
   bool done() const { return protocol_.has_value(); }
   bool failed() const { return static_cast<bool>(error_); }
   std::error_code error() const { return error_; }
@@ -60,8 +61,7 @@ class Negotiation {
 
   Config config_;
   codec::FrameReader reader_;
-  Bytes out_;
-  std::size_t sent_ = 0;
+  Outbox out_;
   Bytes remaining_;
   std::optional<std::string> protocol_;
   std::error_code error_;

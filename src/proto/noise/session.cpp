@@ -35,8 +35,8 @@ Status Session::fail(std::error_code ec) {
 void Session::queue_frame(BytesView body) {
   std::uint8_t len[2];
   store_be16(len, static_cast<std::uint16_t>(body.size()));
-  out_.insert(out_.end(), len, len + 2);
-  append(out_, body);
+  out_.buffer().insert(out_.buffer().end(), len, len + 2);
+  append(out_.buffer(), body);
 }
 
 Status Session::send_handshake(bool with_payload) {
@@ -120,18 +120,6 @@ Status Session::on_bytes(BytesView in) {
   return {};
 }
 
-std::size_t Session::poll_transmit(MutBytes out) {
-  const std::size_t n = std::min(out.size(), out_.size() - out_sent_);
-  if (n == 0) return 0;  // memcpy from an empty vector's null data() is undefined
-  std::memcpy(out.data(), out_.data() + out_sent_, n);
-  out_sent_ += n;
-  if (out_sent_ == out_.size()) {
-    out_.clear();
-    out_sent_ = 0;
-  }
-  return n;
-}
-
 std::optional<std::string> Session::early_muxer() const {
   for (const auto& m : config_.stream_muxers)
     if (std::find(remote_muxers_.begin(), remote_muxers_.end(), m) != remote_muxers_.end()) return m;
@@ -144,11 +132,12 @@ Status Session::write(BytesView plaintext) {
   while (!plaintext.empty()) {
     const std::size_t n = std::min(plaintext.size(), kMaxPlaintextPerFrame);
     // PERF: encrypt straight into the outgoing buffer, behind its 2-byte length.
-    const std::size_t at = out_.size();
-    out_.resize(at + 2);
-    auto st = send_->encrypt_with_ad({}, plaintext.first(n), out_);
+    Bytes& out = out_.buffer();
+    const std::size_t at = out.size();
+    out.resize(at + 2);
+    auto st = send_->encrypt_with_ad({}, plaintext.first(n), out);
     if (!st) return fail(st.error());
-    store_be16(out_.data() + at, static_cast<std::uint16_t>(out_.size() - at - 2));
+    store_be16(out.data() + at, static_cast<std::uint16_t>(out.size() - at - 2));
     plaintext = plaintext.subspan(n);
   }
   return {};

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/outbox.hpp"
 #include "core/peer_id.hpp"
 #include "core/rng.hpp"
 #include "crypto/ed25519.hpp"
@@ -32,7 +33,7 @@ class Session {
 
   // Errors: every noise::Errc; afterwards the session is failed and the connection must be closed.
   Status on_bytes(BytesView in);
-  std::size_t poll_transmit(MutBytes out);
+  std::size_t poll_transmit(MutBytes out) { return out_.poll(out); }
   bool wants_transmit() const { return !out_.empty(); }
 
   bool handshake_complete() const { return transport_ready_; }
@@ -66,9 +67,8 @@ class Session {
   bool transport_ready_ = false;
   std::optional<PeerId> remote_peer_;
   std::vector<std::string> remote_muxers_;
-  Bytes in_;   // partial frame
-  Bytes out_;  // framed bytes to send
-  std::size_t out_sent_ = 0;
+  Bytes in_;    // partial frame
+  Outbox out_;  // framed bytes to send
   Bytes plaintext_;
   std::error_code error_;
 };
