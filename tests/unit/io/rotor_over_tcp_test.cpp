@@ -1,0 +1,113 @@
+// Rotor over the real libp2p host: five validators on loopback TCP (Noise, Yamux, multistream-select),
+// each running rotor::Engine through node::RotorService; a leader's block reaches every validator.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "io/host.hpp"
+#include "node/rotor_service.hpp"
+
+namespace stakecast::io {
+namespace {
+
+crypto::Ed25519Keypair key(std::uint32_t i) {
+  crypto::Ed25519Seed s{};
+  store_le32(s.data(), 0xC0FFEE00 + i);
+  return crypto::Ed25519Keypair::from_seed(s);
+}
+
+struct Validator {
+  Host host;
+  rotor::Engine engine;
+  node::RotorService service;
+  std::vector<rotor::BlockDoneEvent> blocks;
+  std::size_t connections = 0;
+
+  Validator(std::uint32_t i, const std::shared_ptr<const rotor::ValidatorSet>& set,
+            const rotor::EngineConfig& cfg)
+      : host(key(i), {}), engine(*rotor::Engine::create(cfg, key(i))), service(host.node(), engine) {
+    EXPECT_TRUE(engine.add_epoch(Slot{0}, set));
+    engine.on_slot(Slot{1});
+    service.set_validators(*set);
+    host.on_event([this](const node::Event& e) {
+      if (std::holds_alternative<node::ConnectionEstablished>(e)) ++connections;
+      service.on_event(e, host.now());
+      after_input();
+    });
+    host.on_writable([this] { service.flush(); });
+  }
+  void after_input() {
+    while (auto ev = engine.poll_event())
+      if (auto* b = std::get_if<rotor::BlockDoneEvent>(&*ev)) blocks.push_back(std::move(*b));
+    service.flush();
+  }
+  void tick() {
+    if (engine.next_deadline() <= host.now()) {
+      engine.on_deadline(host.now());
+      after_input();
+      host.kick();
+    }
+    host.context().poll();
+  }
+};
+
+TEST(RotorOverTcp, LeaderBlockReachesEveryValidatorThroughTheLibp2pHost) {
+  constexpr std::uint32_t kN = 5;
+  std::vector<Stake> stakes;
+  std::vector<crypto::Ed25519PublicKey> keys;
+  for (std::uint32_t i = 0; i < kN; ++i) {
+    stakes.push_back(Stake{1000 - 100 * i});
+    keys.push_back(key(i).public_key());
+  }
+  auto set = *rotor::ValidatorSet::create(Epoch{1}, stakes, keys);
+  rotor::EngineConfig cfg;
+  cfg.shredder = {8, 16, 4096};  // kappa = 2, 32 KiB slices
+  std::vector<std::unique_ptr<Validator>> vs;
+  std::vector<Multiaddr> addrs;
+  for (std::uint32_t i = 0; i < kN; ++i) {
+    vs.push_back(std::make_unique<Validator>(i, set, cfg));
+    auto a = vs.back()->host.listen(*Multiaddr::parse("/ip4/127.0.0.1/tcp/0"));
+    ASSERT_TRUE(a);
+    addrs.push_back(a->with_peer_id(vs.back()->host.node().peer_id()));
+  }
+  for (std::uint32_t i = 0; i < kN; ++i)
+    for (std::uint32_t j = i + 1; j < kN; ++j)
+      vs[i]->host.dial(addrs[j], [](std::string what) { FAIL() << what; });
+
+  // Liveness bound only (not a performance check): give up after 20 s of wall time.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  auto run_until = [&](auto&& done) {
+    while (!done() && std::chrono::steady_clock::now() < give_up)
+      for (auto& v : vs) v->tick();
+    return done();
+  };
+  ASSERT_TRUE(run_until([&] {
+    for (auto& v : vs)
+      if (v->connections < kN - 1) return false;
+    return true;
+  }));
+
+  Bytes block(100'000);
+  DeterministicRng::from_u64(7).fill(block);
+  for (auto& v : vs) v->engine.set_leader(Slot{2}, ValidatorIndex{0});
+  for (auto& v : vs) v->engine.on_slot(Slot{2});
+  auto hash = vs[0]->engine.broadcast_block(Slot{2}, block, vs[0]->host.now());
+  ASSERT_TRUE(hash) << hash.error().message();
+  vs[0]->service.flush();
+  vs[0]->host.kick();
+  ASSERT_TRUE(run_until([&] {
+    for (std::uint32_t i = 1; i < kN; ++i)
+      if (vs[i]->blocks.empty()) return false;
+    return true;
+  }));
+  for (std::uint32_t i = 1; i < kN; ++i) {
+    EXPECT_EQ(vs[i]->blocks[0].block, block) << i;
+    EXPECT_EQ(vs[i]->blocks[0].block_hash, *hash) << i;
+    EXPECT_EQ(vs[i]->service.metrics().bad_frames, 0u);
+    EXPECT_GT(vs[i]->service.metrics().frames_received, 0u);
+  }
+  EXPECT_EQ(vs[0]->service.metrics().dropped_no_connection, 0u);
+}
+
+}  // namespace
+}  // namespace stakecast::io
