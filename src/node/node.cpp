@@ -410,6 +410,12 @@ Status Node::reset(ConnId id, StreamId stream) {
   return c->yamux->reset(stream);
 }
 
+Status Node::set_priority(ConnId id, StreamId stream, std::uint8_t priority) {
+  Connection* c = find(id);
+  if (c == nullptr || !c->yamux) return Errc::unknown_connection;
+  return c->yamux->set_priority(stream, priority);
+}
+
 std::size_t Node::read(ConnId id, StreamId stream, MutBytes out, TimePoint now) {
   Connection* c = find(id);
   if (c == nullptr || !c->yamux) return 0;

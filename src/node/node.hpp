@@ -132,6 +132,8 @@ class Node {
   Result<std::size_t> write(ConnId conn, StreamId stream, BytesView data);
   Status close_write(ConnId conn, StreamId stream);
   Status reset(ConnId conn, StreamId stream);
+  // Priority of the stream's outgoing frames on its connection: 0 strict (votes) to 3 (see yamux::Config).
+  Status set_priority(ConnId conn, StreamId stream, std::uint8_t priority);
   std::size_t read(ConnId conn, StreamId stream, MutBytes out, TimePoint now);
   // Sends one ping on a new /ipfs/ping/1.0.0 stream; the answer is a PingResult event.
   Status ping(ConnId conn, TimePoint now);

@@ -38,7 +38,7 @@ void RotorService::on_event(const Event& e, TimePoint now) {
         vc != validator_conn_.end() && vc->second == cc->conn)
       validator_conn_.erase(vc);
     conn_validator_.erase(it);
-    std::erase_if(outbound_, [&](const auto& kv) { return kv.first.first == cc->conn.get(); });
+    std::erase_if(outbound_, [&](const auto& kv) { return std::get<0>(kv.first) == cc->conn.get(); });
     std::erase_if(inbound_, [&](const auto& kv) { return kv.first.first == cc->conn.get(); });
   } else if (auto* s = std::get_if<StreamOpened>(&e)) {
     auto p = protocol_of(s->protocol);
@@ -46,20 +46,23 @@ void RotorService::on_event(const Event& e, TimePoint now) {
     if (s->inbound) {
       inbound_.emplace(std::pair{s->conn.get(), s->stream.get()},
                        Inbound{*p, codec::FrameReader(config_.max_frame)});
-    } else if (auto it = outbound_.find({s->conn.get(), static_cast<int>(*p)}); it != outbound_.end()) {
-      it->second.ready = true;
-      drain(s->conn, it->second);
+    } else {
+      for (auto& [key, out] : outbound_) {
+        if (std::get<0>(key) != s->conn.get() || out.stream != s->stream) continue;
+        out.ready = true;
+        drain(s->conn, out);
+      }
     }
   } else if (auto* r = std::get_if<StreamReadable>(&e)) {
     read_stream(r->conn, r->stream, now);
   } else if (auto* f = std::get_if<StreamFailed>(&e)) {
     std::erase_if(outbound_, [&](const auto& kv) {
-      return kv.first.first == f->conn.get() && kv.second.stream == f->stream;
+      return std::get<0>(kv.first) == f->conn.get() && kv.second.stream == f->stream;
     });
   } else if (auto* x = std::get_if<StreamReset>(&e)) {
     inbound_.erase({x->conn.get(), x->stream.get()});
     std::erase_if(outbound_, [&](const auto& kv) {
-      return kv.first.first == x->conn.get() && kv.second.stream == x->stream;
+      return std::get<0>(kv.first) == x->conn.get() && kv.second.stream == x->stream;
     });
   } else if (auto* rc = std::get_if<StreamRemoteClosed>(&e)) {
     if (inbound_.erase({rc->conn.get(), rc->stream.get()})) (void)node_.close_write(rc->conn, rc->stream);
@@ -112,7 +115,7 @@ void RotorService::flush() {
       continue;
     }
     const ConnId conn = vc->second;
-    Outbound& out = outbound_[{conn.get(), static_cast<int>(t->protocol)}];
+    Outbound& out = outbound_[{conn.get(), static_cast<int>(t->protocol), static_cast<int>(t->cls)}];
     if (!out.stream) {
       auto sid = node_.open_stream(conn, {std::string(rotor::protocol_id(t->protocol))});
       if (!sid) {
@@ -120,6 +123,7 @@ void RotorService::flush() {
         continue;
       }
       out.stream = *sid;
+      (void)node_.set_priority(conn, *sid, static_cast<std::uint8_t>(t->cls));
     }
     if (out.pending.size() + t->bytes->size() > config_.max_pending_per_stream) {
       ++metrics_.dropped_backlog;
@@ -131,7 +135,7 @@ void RotorService::flush() {
     out.pending.append(*t->bytes);
     ++metrics_.frames_sent;
   }
-  for (auto& [key, out] : outbound_) drain(ConnId{key.first}, out);
+  for (auto& [key, out] : outbound_) drain(ConnId{std::get<0>(key)}, out);
 }
 
 }  // namespace stakecast::node

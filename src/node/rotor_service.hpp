@@ -1,6 +1,7 @@
 // Carries a rotor::Engine over the libp2p Node (issue 5 item 8): the engine's Transmits go out on one
-// long-lived stream per (connection, protocol) for /stakecast/shred/1.0.0, /stakecast/direct/1.0.0 and
-// /stakecast/repair/1.0.0, each message a varint length-prefixed frame; frames read from inbound streams
+// long-lived stream per (connection, protocol, priority class), the stream's Yamux priority set from the
+// class so a Critical vote overtakes queued block bytes, for /stakecast/shred/1.0.0, /stakecast/direct/1.0.0
+// and /stakecast/repair/1.0.0, each message a varint length-prefixed frame; frames read from inbound streams
 // of those protocols go to Engine::on_message with the sender's ValidatorIndex (from the Noise-verified
 // peer id). The engine never sees a connection, so a datagram transport can replace this service.
 // No I/O: the shell passes Node events in and calls flush() when sockets drain.
@@ -8,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include "codec/frame.hpp"
 #include "core/byte_queue.hpp"
@@ -60,7 +62,7 @@ class RotorService {
   std::map<PeerId, ValidatorIndex> validators_;
   std::map<std::uint64_t, ValidatorIndex> conn_validator_;              // established connections
   std::map<std::uint32_t, ConnId> validator_conn_;                      // one connection per validator
-  std::map<std::pair<std::uint64_t, int>, Outbound> outbound_;          // (conn, protocol)
+  std::map<std::tuple<std::uint64_t, int, int>, Outbound> outbound_;    // (conn, protocol, class)
   std::map<std::pair<std::uint64_t, std::uint32_t>, Inbound> inbound_;  // (conn, stream)
   RotorServiceMetrics metrics_;
 };

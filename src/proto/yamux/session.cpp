@@ -287,15 +287,29 @@ bool Session::produce_frame() {
     return true;
   }
   if (failed() || streams_.empty()) return false;
-  // Round robin: the first stream after the cursor with something to send.
-  auto it = streams_.upper_bound(rr_cursor_);
+  // Pick the priority: 0 strictly first, then smooth weighted round robin over the others that have data.
+  std::array<bool, 4> ready{};
+  for (const auto& [id, st] : streams_)
+    if (can_send(st)) ready[st.priority] = true;
+  int cls = ready[0] ? 0 : -1;
+  if (cls < 0) {
+    std::int64_t total = 0;
+    for (int c = 1; c < 4; ++c) {
+      if (!ready[c]) continue;
+      wrr_[c] += config_.priority_weights[c];
+      total += config_.priority_weights[c];
+      if (cls < 0 || wrr_[c] > wrr_[cls]) cls = c;
+    }
+    if (cls < 0) return false;
+    wrr_[cls] -= total;
+  }
+  // Round robin within the priority: the first stream after its cursor with something to send.
+  auto it = streams_.upper_bound(rr_cursor_[cls]);
   for (std::size_t visited = 0; visited < streams_.size(); ++visited, ++it) {
     if (it == streams_.end()) it = streams_.begin();
     Stream& s = it->second;
-    const bool fin_due = s.fin_queued && !s.fin_sent;
-    if (s.send_buf.empty() && !fin_due) continue;
+    if (s.priority != cls || !can_send(s)) continue;
     const std::size_t n = std::min({s.send_buf.size(), std::size_t{s.send_window}, config_.max_data_frame});
-    if (n == 0 && !s.send_buf.empty()) continue;  // blocked by the peer's window
     Header h{Type::data, 0, it->first, static_cast<std::uint32_t>(n)};
     if (n == 0) {
       // FIN travels alone on a zero-length window update, after the data, as js-libp2p sends it;
@@ -308,20 +322,29 @@ bool Session::produce_frame() {
     encode_header(h, out_.data());
     s.send_buf.read(MutBytes(out_).subspan(kHeaderSize, n));
     s.send_window -= static_cast<std::uint32_t>(n);
-    rr_cursor_ = it->first;
+    rr_cursor_[cls] = it->first;
     maybe_forget(it->first);
     return true;
   }
   return false;
 }
 
+bool Session::can_send(const Stream& s) const {
+  return (!s.send_buf.empty() && s.send_window > 0) || (s.fin_queued && !s.fin_sent && s.send_buf.empty());
+}
+
+Status Session::set_priority(StreamId id, std::uint8_t priority) {
+  Stream* s = find(id);
+  if (s == nullptr) return Errc::unknown_stream;
+  s->priority = std::min<std::uint8_t>(priority, 3);
+  return {};
+}
+
 bool Session::wants_transmit() const {
   if (out_sent_ < out_.size() || !control_.empty()) return true;
   if (failed()) return false;
-  return std::any_of(streams_.begin(), streams_.end(), [](const auto& kv) {
-    const Stream& s = kv.second;
-    return (!s.send_buf.empty() && s.send_window > 0) || (s.fin_queued && !s.fin_sent && s.send_buf.empty());
-  });
+  return std::any_of(streams_.begin(), streams_.end(),
+                     [this](const auto& kv) { return can_send(kv.second); });
 }
 
 std::size_t Session::poll_transmit(MutBytes out) {

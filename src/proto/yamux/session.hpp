@@ -7,6 +7,7 @@
 // No I/O: time comes in with every call.
 #pragma once
 
+#include <array>
 #include <deque>
 #include <map>
 #include <optional>
@@ -42,6 +43,9 @@ struct Config {
   std::size_t max_data_frame = 16 * 1024;  // payload per emitted DATA frame
   std::size_t max_pending_events = 4096;
   Duration default_rtt = 10ms;  // for window auto-tuning before a ping measured one
+  // Stream priorities (ARCHITECTURE.md 5): 0 is served strictly first; 1..3 share the rest by smooth
+  // weighted round robin with these weights, so nothing starves. New streams get priority 2.
+  std::array<std::uint32_t, 4> priority_weights = {0, 8, 4, 1};
 };
 
 enum class Role { client, server };
@@ -78,6 +82,8 @@ class Session {
   Status close_write(StreamId id);
   // Errors: unknown_stream.
   Status reset(StreamId id);
+  // Priority of a stream's outgoing DATA frames, 0 (strict, e.g. votes) to 3. Errors: unknown_stream.
+  Status set_priority(StreamId id, std::uint8_t priority);
   // Reads received bytes, returning window credit to the peer as they are consumed.
   std::size_t read(StreamId id, MutBytes out, TimePoint now);
   std::size_t readable(StreamId id) const;
@@ -108,6 +114,7 @@ class Session {
     std::uint32_t recv_window;   // bytes the peer may still send
     std::uint32_t recv_max;      // current window size (grows with auto-tuning)
     std::uint32_t consumed = 0;  // read since our last window update
+    std::uint8_t priority = 2;
     TimePoint last_update{};
     ByteQueue send_buf;
     ByteQueue recv_buf;
@@ -131,7 +138,9 @@ class Session {
   Bytes in_;
   Bytes out_;
   std::size_t out_sent_ = 0;
-  std::uint32_t rr_cursor_ = 0;  // round-robin position over stream ids
+  std::array<std::uint32_t, 4> rr_cursor_{};  // round-robin position per priority
+  std::array<std::int64_t, 4> wrr_{};         // smooth weighted round-robin state
+  bool can_send(const Stream& s) const;
   bool go_away_sent_ = false;
   bool go_away_received_ = false;
   std::optional<std::pair<std::uint32_t, TimePoint>> ping_out_;

@@ -225,3 +225,49 @@ TEST(YamuxSession, SplitAtEveryOffsetEqualsOneShot) {
 
 }  // namespace
 }  // namespace stakecast::yamux
+
+namespace stakecast::yamux {
+namespace {
+
+// A vote queued while 8 MiB of block data waits on the same connection goes out before the block's
+// remaining bytes (ARCHITECTURE.md 3), and low priority still gets its share.
+TEST(YamuxSession, PriorityZeroOvertakesBulkAndWeightsShareTheRest) {
+  Config c;
+  c.initial_window = 16u << 20;  // windows out of the way: this is about ordering
+  c.max_send_buffer = 16u << 20;
+  Session s(Role::client, c);
+  auto bulk = *s.open_stream(), low = *s.open_stream(), vote = *s.open_stream();
+  ASSERT_TRUE(s.set_priority(low, 3));
+  ASSERT_TRUE(s.set_priority(vote, 0));
+  EXPECT_EQ(s.set_priority(StreamId{99}, 0).error(), Errc::unknown_stream);
+  ASSERT_EQ(*s.write(bulk, Bytes(8u << 20, 1)), 8u << 20);
+  ASSERT_EQ(*s.write(low, Bytes(1u << 20, 3)), 1u << 20);
+  Bytes buf(kHeaderSize + c.max_data_frame);
+  auto next_frame = [&] {
+    const std::size_t n = s.poll_transmit(MutBytes(buf).first(kHeaderSize));
+    EXPECT_EQ(n, kHeaderSize);
+    Header h;
+    EXPECT_FALSE(decode_header(buf, h));
+    if (h.type == Type::data && h.length > 0) {
+      EXPECT_EQ(s.poll_transmit(MutBytes(buf).first(h.length)), h.length);
+    }
+    return h;
+  };
+  for (int i = 0; i < 3; ++i) next_frame();  // the three SYNs
+  std::size_t bulk_frames = 0, low_frames = 0;
+  for (int i = 0; i < 50; ++i) {
+    auto h = next_frame();
+    bulk_frames += h.stream == bulk.get();
+    low_frames += h.stream == low.get();
+  }
+  EXPECT_GT(low_frames, 0u);  // weighted, not starved
+  EXPECT_GT(bulk_frames, 3 * low_frames);
+  ASSERT_EQ(*s.write(vote, Bytes(100, 9)), 100u);
+  auto h = next_frame();
+  EXPECT_EQ(h.stream, vote.get());
+  EXPECT_EQ(h.length, 100u);
+  EXPECT_GT(s.send_buffered(bulk), 0u);  // the block was still queued
+}
+
+}  // namespace
+}  // namespace stakecast::yamux
