@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "crypto/hkdf.hpp"
 #include "crypto/sha256.hpp"
 
 namespace stakecast::noise {
@@ -33,26 +34,16 @@ const char* describe(Errc e) {
   return "noise: unknown error";
 }
 
-namespace {
 using Key = std::array<std::uint8_t, 32>;
 
-Key hmac(const Key& key, BytesView a, BytesView b = {}) {
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, key.data(), key.size());
-  crypto_auth_hmacsha256_update(&st, a.data(), a.size());
-  crypto_auth_hmacsha256_update(&st, b.data(), b.size());
-  Key out;
-  crypto_auth_hmacsha256_final(&st, out.data());
-  return out;
-}
-}  // namespace
-
 std::pair<Key, Key> hkdf2(const Key& ck, BytesView ikm) {
-  const Key temp = hmac(ck, ikm);
-  const std::uint8_t one = 1, two = 2;
-  const Key out1 = hmac(temp, BytesView(&one, 1));
-  const Key out2 = hmac(temp, out1, BytesView(&two, 1));
-  return {out1, out2};
+  std::array<std::uint8_t, 64> okm;
+  crypto::hkdf_sha256(ck, ikm, {}, okm);
+  std::pair<Key, Key> out;
+  std::memcpy(out.first.data(), okm.data(), 32);
+  std::memcpy(out.second.data(), okm.data() + 32, 32);
+  sodium_memzero(okm.data(), okm.size());
+  return out;
 }
 
 void CipherState::initialize_key(const Key& k) {

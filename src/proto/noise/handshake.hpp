@@ -65,7 +65,7 @@ class SymmetricState {
   CipherState cs_;
 };
 
-// HKDF as Noise defines it (HMAC-SHA256, two outputs).
+// HKDF as Noise defines it (HMAC-SHA256, two outputs; crypto/hkdf.hpp).
 std::pair<std::array<std::uint8_t, 32>, std::array<std::uint8_t, 32>> hkdf2(
     const std::array<std::uint8_t, 32>& ck, BytesView ikm);
 
