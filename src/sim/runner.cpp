@@ -251,18 +251,21 @@ void Runner::input(Event& e) {
 void Runner::after_input(std::uint32_t i) {
   NodeState& s = state_[i];
   Node& n = *nodes_[i];
-  const Duration cpu = n.poll_cpu();
+  outbox_.clear();
+  while (auto m = n.poll_transmit()) outbox_.push_back(std::move(*m));
+  const Duration cpu = n.poll_cpu();  // after the outputs, so it may charge for them
   if (cpu > Duration{0}) {
     stats_[i].cpu += cpu;
     s.busy_until = now_ + cpu;
   }
   const bool hold = s.busy_until > now_;
-  while (auto m = n.poll_transmit()) {
+  for (auto& m : outbox_) {
     if (hold)
-      s.held.push_back(std::move(*m));
+      s.held.push_back(std::move(m));
     else
-      send(i, std::move(*m));
+      send(i, std::move(m));
   }
+  outbox_.clear();
   if (hold && !s.wake_armed) {
     s.wake_armed = true;
     Event w;

@@ -50,8 +50,8 @@ struct Message {
 };
 
 // What the runner drives: the machine contract of ARCHITECTURE.md 3 with messages as the I/O unit.
-// After every input (message, deadline, command) the runner pulls poll_cpu() and then poll_transmit()
-// until it is empty, and re-reads next_deadline().
+// After every input (message, deadline, command) the runner pulls poll_transmit() until it is empty,
+// then poll_cpu(), and re-reads next_deadline().
 class Node {
  public:
   virtual ~Node() = default;
@@ -234,6 +234,7 @@ class Runner {
   TimePoint now_{};
   DeterministicRng rng_;
   Bytes scratch_;
+  std::vector<Message> outbox_;  // one input's outputs, before the CPU decides when they leave
   bool overflow_ = false;
   std::uint64_t deliveries_ = 0, events_ = 0;
   std::size_t peak_events_ = 0;
