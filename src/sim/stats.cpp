@@ -1,0 +1,40 @@
+#include "sim/stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace stakecast::sim {
+
+std::optional<Duration> stake_time(std::span<const std::optional<Duration>> arrival,
+                                   std::span<const Stake> stake, double fraction) {
+  const std::size_t n = std::min(arrival.size(), stake.size());
+  long double total = 0;
+  std::vector<std::pair<Duration, std::uint64_t>> got;
+  for (std::size_t i = 0; i < n; ++i) {
+    total += static_cast<long double>(stake[i].get());
+    if (arrival[i]) got.emplace_back(*arrival[i], stake[i].get());
+  }
+  std::sort(got.begin(), got.end());
+  // A relative slack of 1e-12 so that 0.9 of 100 (0.9 is not exact in binary) is 90.
+  const long double need = total * static_cast<long double>(fraction) * (1.0L - 1e-12L);
+  long double have = 0;
+  for (const auto& [t, s] : got) {
+    have += static_cast<long double>(s);
+    if (have >= need) return t;
+  }
+  return std::nullopt;
+}
+
+std::optional<Duration> node_percentile(std::span<const std::optional<Duration>> arrival, double q) {
+  if (arrival.empty()) return std::nullopt;
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(arrival.size())));
+  std::vector<Duration> got;
+  for (const auto& a : arrival)
+    if (a) got.push_back(*a);
+  const std::size_t k = std::max<std::size_t>(rank, 1);
+  if (got.size() < k) return std::nullopt;
+  std::nth_element(got.begin(), got.begin() + static_cast<std::ptrdiff_t>(k - 1), got.end());
+  return got[k - 1];
+}
+
+}  // namespace stakecast::sim

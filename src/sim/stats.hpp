@@ -1,0 +1,23 @@
+// Arrival statistics for simulated broadcasts (issue 6 item 5): stake-weighted times (when 60%, 80%,
+// 100% of the stake had the data) and per-node percentiles. No I/O.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/strong.hpp"
+#include "core/time.hpp"
+
+namespace stakecast::sim {
+
+// arrival[i] is when validator i had the data (nullopt: never). The earliest time by which validators
+// holding at least `fraction` of the total stake had it; nullopt if they never did. fraction in (0, 1].
+std::optional<Duration> stake_time(std::span<const std::optional<Duration>> arrival,
+                                   std::span<const Stake> stake, double fraction);
+
+// Nearest-rank percentile over the given arrivals (q in (0, 1]): the earliest time by which at least
+// q x count of them had the data; nullopt if that many never did.
+std::optional<Duration> node_percentile(std::span<const std::optional<Duration>> arrival, double q);
+
+}  // namespace stakecast::sim

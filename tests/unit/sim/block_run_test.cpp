@@ -1,0 +1,94 @@
+#include "sim/block_run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "sim/data_files.hpp"
+#include "sim/stats.hpp"
+#include "sim/topology.hpp"
+
+namespace stakecast::sim {
+namespace {
+
+const DataFiles kFiles{std::string(STAKECAST_SOURCE_DIR) + "/data/network"};
+
+struct World {
+  StakeTable sui;
+  std::shared_ptr<const Topology> topo;
+};
+const World& world() {
+  static const World w = [] {
+    auto pings = *load_ping_data(kFiles.ping_servers(), kFiles.pings());
+    auto sui = *load_stake_table(kFiles.sui(), StakeFormat::sui);
+    auto topo = std::make_shared<const Topology>(*Topology::build(sui, pings, HopDelay::half_rtt));
+    return World{std::move(sui), std::move(topo)};
+  }();
+  return w;
+}
+
+TEST(BlockRun, DirectWithoutLimitsMatchesTheLatencyMatrix) {
+  const World& w = world();
+  BlockRunConfig c;
+  c.strategy = Strategy::direct;
+  c.block_bytes = 20'000;
+  c.leader = ValidatorIndex{5};
+  auto r = run_block(w.sui, w.topo, c);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->complete, w.sui.size() - 1);
+  std::vector<std::optional<Duration>> expect;
+  std::vector<Stake> stakes;
+  for (std::uint32_t i = 0; i < w.sui.size(); ++i) {
+    expect.push_back(i == 5 ? Duration{0} : w.topo->one_way(c.leader, ValidatorIndex{i}));
+    stakes.push_back(w.sui.validators()[i].stake);
+    EXPECT_EQ(r->arrival[i], expect.back()) << i;
+  }
+  EXPECT_EQ(r->stake80, stake_time(expect, stakes, 0.8));
+  EXPECT_EQ(r->stake100, *std::max_element(expect.begin(), expect.end()));
+  EXPECT_EQ(r->max, r->stake100);
+  EXPECT_NEAR(r->leader_upload, 105.0 * (20'000 + kDirectHeaderBytes) / 20'000, 1e-9);
+  EXPECT_NEAR(r->amplification, (20'000.0 + kDirectHeaderBytes) / 20'000, 1e-9);
+}
+
+TEST(BlockRun, RotorStrategiesDeliverToEveryone) {
+  const World& w = world();
+  for (Strategy s : {Strategy::rotor_psp, Strategy::rotor_iid}) {
+    BlockRunConfig c;
+    c.strategy = s;
+    c.block_bytes = 40'000;                  // two slices of 32 x 1 KiB
+    c.runner.link.upload_bps = 125'000'000;  // 1 Gbit/s
+    auto r = run_block(w.sui, w.topo, c);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->complete, w.sui.size() - 1) << to_string(s);
+    EXPECT_GT(r->amplification, 2.0);
+    EXPECT_LT(r->amplification, 3.5);
+    ASSERT_TRUE(r->stake60 && r->stake80 && r->stake100 && r->p50 && r->max);
+    EXPECT_LE(*r->stake60, *r->stake80);
+    EXPECT_LE(*r->stake80, *r->stake100);
+    EXPECT_LE(*r->p50, *r->max);
+    // The same configuration replays exactly.
+    auto again = run_block(w.sui, w.topo, c);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->trace, r->trace);
+    EXPECT_EQ(again->arrival, r->arrival);
+  }
+}
+
+TEST(BlockRun, RejectsImpossibleParameters) {
+  const World& w = world();
+  BlockRunConfig c;
+  c.leader = ValidatorIndex{1000};
+  EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config);
+  c.leader = ValidatorIndex{0};
+  c.data_shreds = 40;
+  c.total_shreds = 30;  // gamma > Gamma
+  EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config);
+  c = BlockRunConfig{};
+  c.block_bytes = 0;
+  EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config);
+  EXPECT_EQ(strategy_from_name("rotor-psp"), Strategy::rotor_psp);
+  EXPECT_EQ(strategy_from_name("turbine"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace stakecast::sim
