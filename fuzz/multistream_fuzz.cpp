@@ -1,24 +1,52 @@
-// libFuzzer target: multistream-select dialer and listener fed arbitrary peer bytes.
+// libFuzzer target: multistream-select dialer and listener fed arbitrary peer bytes. The first byte
+// picks a split point; a split run must end exactly like the one-shot run (outcome, answers, leftover).
 #include <cstdint>
 
 #include "proto/mss/multistream.hpp"
 
 using namespace stakecast;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  BytesView in(data, size);
-  mss::Listener l({"/noise", "/yamux/1.0.0"});
-  mss::Dialer d({"/a", "/noise"});
-  std::uint8_t out[256];
-  for (std::size_t i = 0; i < in.size(); i += 7) {
-    auto part = in.subspan(i, std::min<std::size_t>(7, in.size() - i));
-    (void)l.on_bytes(part);
-    (void)d.on_bytes(part);
-    while (l.poll_transmit(out) > 0) {
-    }
-    while (d.poll_transmit(out) > 0) {
-    }
+namespace {
+struct Outcome {
+  bool done = false;
+  std::error_code error;
+  std::optional<std::string> protocol;
+  Bytes sent, remaining;
+  bool operator==(const Outcome&) const = default;
+};
+
+Outcome run(mss::Role role, BytesView in, std::size_t split) {
+  const std::vector<std::string> protos = role == mss::Role::dialer
+                                              ? std::vector<std::string>{"/a", "/noise"}
+                                              : std::vector<std::string>{"/noise", "/yamux/1.0.0"};
+  mss::Config config;
+  config.max_line = 64;
+  config.max_attempts = 8;
+  mss::Negotiation n(role, protos, TimePoint{}, config);
+  Outcome o;
+  std::uint8_t buf[5];
+  for (BytesView part : {in.first(split), in.subspan(split)}) {
+    const auto st = n.on_bytes(part, TimePoint{});
+    if (st.has_value() == n.failed()) __builtin_trap();  // the status and the state agree
+    while (std::size_t k = n.poll_transmit(buf)) o.sent.insert(o.sent.end(), buf, buf + k);
   }
-  if (l.done() && l.failed()) __builtin_trap();
+  o.done = n.done();
+  o.error = n.error();
+  o.protocol = n.protocol();
+  o.remaining = n.take_remaining();
+  if (o.done && o.error) __builtin_trap();
+  if (o.protocol && std::find(protos.begin(), protos.end(), *o.protocol) == protos.end()) __builtin_trap();
+  // Answers are bounded: header, then at most max_attempts lines of at most max_line bytes.
+  if (o.sent.size() > 20 + (config.max_attempts + 2) * (config.max_line + 3)) __builtin_trap();
+  return o;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  BytesView in(data + 1, size - 1);
+  const std::size_t split = data[0] % (in.size() + 1);
+  for (auto role : {mss::Role::dialer, mss::Role::listener})
+    if (!(run(role, in, in.size()) == run(role, in, split))) __builtin_trap();
   return 0;
 }

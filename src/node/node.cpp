@@ -72,6 +72,7 @@ Result<ConnId> Node::add_connection(Direction dir, Multiaddr remote, std::option
   const auto open =
       std::count_if(conns_.begin(), conns_.end(), [](const auto& kv) { return !kv.second.closed; });
   if (static_cast<std::size_t>(open) >= config_.max_connections) return Errc::connection_limit;
+  last_now_ = std::max(last_now_, now);
   const ConnId id{next_conn_++};
   // Built in place: the Noise session it will hold is not movable.
   Connection& c = conns_.try_emplace(id.get()).first->second;
@@ -79,11 +80,8 @@ Result<ConnId> Node::add_connection(Direction dir, Multiaddr remote, std::option
   c.addr = std::move(remote);
   c.expected = std::move(expected);
   c.deadline = now + config_.handshake_timeout;
-  if (dir == Direction::outbound) {
-    c.sec_dialer.emplace(std::vector<std::string>{std::string(noise::kProtocolId)});
-  } else {
-    c.sec_listener.emplace(std::vector<std::string>{std::string(noise::kProtocolId)});
-  }
+  c.sec.emplace(dir == Direction::outbound ? mss::Role::dialer : mss::Role::listener,
+                std::vector<std::string>{std::string(noise::kProtocolId)}, now);
   return id;
 }
 
@@ -97,20 +95,21 @@ Status Node::fail(ConnId id, Connection& c, std::error_code ec) {
 }
 
 Status Node::on_bytes(ConnId id, BytesView in, TimePoint now) {
+  last_now_ = std::max(last_now_, now);
   Connection* c = find(id);
   if (c == nullptr) return Errc::unknown_connection;
   if (c->closed) return Errc::closed;
   Bytes secured;  // bytes for the Noise layer
   if (!c->noise) {
-    mss::Negotiation& sec = c->sec_dialer ? static_cast<mss::Negotiation&>(*c->sec_dialer) : *c->sec_listener;
-    auto st = c->sec_dialer ? c->sec_dialer->on_bytes(in) : c->sec_listener->on_bytes(in);
+    auto st = c->sec->on_bytes(in, now);
     if (!st) return fail(id, *c, st.error());
-    if (!sec.done()) return {};
-    secured = sec.take_remaining();
-    c->noise.emplace(c->direction == Direction::outbound, identity_, entropy_, c->expected);
+    if (!c->sec->done()) return {};
+    secured = c->sec->take_remaining();
+    c->noise.emplace(c->direction == Direction::outbound ? noise::Role::initiator : noise::Role::responder,
+                     identity_, entropy_, now, c->expected);
     in = secured;
   }
-  auto st = c->noise->on_bytes(in);
+  auto st = c->noise->on_bytes(in, now);
   if (!st) return fail(id, *c, st.error());
   Bytes plain = c->noise->take_plaintext();
   if (!c->noise->handshake_complete()) return {};
@@ -120,24 +119,22 @@ Status Node::on_bytes(ConnId id, BytesView in, TimePoint now) {
 Status Node::feed_plaintext(ConnId id, Connection& c, BytesView plain, TimePoint now) {
   Bytes rest;
   if (!c.yamux) {
-    if (!c.mux_dialer && !c.mux_listener) {
+    if (!c.mux) {
       // Both Noise payloads list the muxer: skip its negotiation, as js-libp2p does.
       if (c.noise->early_muxer() == kYamux) {
         c.yamux.emplace(c.direction == Direction::outbound ? yamux::Role::client : yamux::Role::server,
                         config_.yamux);
         established(id, c, now);
-      } else if (c.direction == Direction::outbound) {
-        c.mux_dialer.emplace(std::vector<std::string>{std::string(kYamux)});
       } else {
-        c.mux_listener.emplace(std::vector<std::string>{std::string(kYamux)});
+        c.mux.emplace(c.direction == Direction::outbound ? mss::Role::dialer : mss::Role::listener,
+                      std::vector<std::string>{std::string(kYamux)}, now);
       }
     }
     if (!c.yamux) {
-      mss::Negotiation& mux = c.mux_dialer ? static_cast<mss::Negotiation&>(*c.mux_dialer) : *c.mux_listener;
-      auto st = c.mux_dialer ? c.mux_dialer->on_bytes(plain) : c.mux_listener->on_bytes(plain);
+      auto st = c.mux->on_bytes(plain, now);
       if (!st) return fail(id, c, st.error());
-      if (!mux.done()) return {};
-      rest = mux.take_remaining();
+      if (!c.mux->done()) return {};
+      rest = c.mux->take_remaining();
       plain = rest;
       c.yamux.emplace(c.direction == Direction::outbound ? yamux::Role::client : yamux::Role::server,
                       config_.yamux);
@@ -166,21 +163,23 @@ void Node::established(ConnId id, Connection& c, TimePoint now) {
   }
   emit(ConnectionEstablished{id, *c.peer, c.direction, c.addr});
   // Ask the peer who it is (one identify stream per direction).
-  if (auto sid = c.yamux->open_stream()) {
-    Stream s;
-    s.dialer.emplace(std::vector<std::string>{std::string(identify::kProtocolId)});
-    c.streams.emplace(sid->get(), std::move(s));
-    flush_stream_negotiation(c, sid->get());
-  }
-  (void)now;
+  if (auto sid = c.yamux->open_stream())
+    open_negotiation(c, sid->get(), mss::Role::dialer, {std::string(identify::kProtocolId)}, now);
+}
+
+void Node::open_negotiation(Connection& c, std::uint32_t sid, mss::Role role,
+                            std::vector<std::string> protocols, TimePoint now) {
+  Stream s;
+  s.negotiation.emplace(role, std::move(protocols), now);
+  c.streams.emplace(sid, std::move(s));
+  flush_stream_negotiation(c, sid);
 }
 
 void Node::flush_stream_negotiation(Connection& c, std::uint32_t sid) {
   auto it = c.streams.find(sid);
   if (it == c.streams.end()) return;
-  mss::Negotiation* n = it->second.dialer ? static_cast<mss::Negotiation*>(&*it->second.dialer)
-                                          : (it->second.listener ? &*it->second.listener : nullptr);
-  if (n == nullptr) return;
+  auto& n = it->second.negotiation;
+  if (!n) return;
   std::uint8_t buf[512];
   while (std::size_t k = n->poll_transmit(buf)) (void)c.yamux->write(StreamId{sid}, BytesView(buf, k));
 }
@@ -188,9 +187,8 @@ void Node::flush_stream_negotiation(Connection& c, std::uint32_t sid) {
 void Node::negotiated(ConnId id, Connection& c, std::uint32_t sid, std::string protocol, bool inbound,
                       TimePoint now) {
   Stream& s = c.streams.at(sid);
-  Bytes leftover = s.dialer ? s.dialer->take_remaining() : s.listener->take_remaining();
-  s.dialer.reset();
-  s.listener.reset();
+  Bytes leftover = s.negotiation->take_remaining();
+  s.negotiation.reset();
   const StreamId stream{sid};
   if (protocol == identify::kProtocolId) {
     s.handler = inbound ? Handler::identify_answer : Handler::identify_request;
@@ -225,9 +223,9 @@ void Node::on_stream_bytes(ConnId id, Connection& c, std::uint32_t sid, BytesVie
   const StreamId stream{sid};
   switch (s.handler) {
     case Handler::negotiating: {
-      const bool inbound = s.listener.has_value();
-      mss::Negotiation& n = inbound ? static_cast<mss::Negotiation&>(*s.listener) : *s.dialer;
-      auto st = inbound ? s.listener->on_bytes(bytes) : s.dialer->on_bytes(bytes);
+      mss::Negotiation& n = *s.negotiation;
+      const bool inbound = n.role() == mss::Role::listener;
+      auto st = n.on_bytes(bytes, now);
       flush_stream_negotiation(c, sid);
       if (!st) {
         if (!inbound) emit(StreamFailed{id, stream, st.error().message()});
@@ -271,13 +269,9 @@ void Node::process_yamux(ConnId id, Connection& c, TimePoint now) {
   while (auto e = c.yamux->poll_event()) {
     const std::uint32_t sid = e->stream.get();
     switch (e->kind) {
-      case yamux::Event::Kind::stream_opened: {
-        Stream s;
-        s.listener.emplace(supported_protocols());
-        c.streams.emplace(sid, std::move(s));
-        flush_stream_negotiation(c, sid);
+      case yamux::Event::Kind::stream_opened:
+        open_negotiation(c, sid, mss::Role::listener, supported_protocols(), now);
         break;
-      }
       case yamux::Event::Kind::readable: {
         auto it = c.streams.find(sid);
         if (it == c.streams.end()) break;
@@ -296,7 +290,8 @@ void Node::process_yamux(ConnId id, Connection& c, TimePoint now) {
         if (it->second.handler == Handler::app) {
           emit(StreamRemoteClosed{id, e->stream});
         } else {
-          if (it->second.handler == Handler::negotiating && it->second.dialer)
+          if (it->second.handler == Handler::negotiating &&
+              it->second.negotiation->role() == mss::Role::dialer)
             emit(StreamFailed{id, e->stream, "closed during negotiation"});
           (void)c.yamux->close_write(e->stream);
         }
@@ -306,7 +301,7 @@ void Node::process_yamux(ConnId id, Connection& c, TimePoint now) {
         auto it = c.streams.find(sid);
         if (it == c.streams.end()) break;
         if (it->second.handler == Handler::app) emit(StreamReset{id, e->stream});
-        if (it->second.handler == Handler::negotiating && it->second.dialer)
+        if (it->second.handler == Handler::negotiating && it->second.negotiation->role() == mss::Role::dialer)
           emit(StreamFailed{id, e->stream, "reset during negotiation"});
         c.streams.erase(it);
         break;
@@ -325,8 +320,7 @@ std::size_t Node::poll_transmit(ConnId id, MutBytes out) {
   Connection* c = find(id);
   if (c == nullptr) return 0;
   std::size_t written = 0;
-  if (c->sec_dialer) written += c->sec_dialer->poll_transmit(out);
-  if (c->sec_listener) written += c->sec_listener->poll_transmit(out.subspan(written));
+  if (c->sec) written += c->sec->poll_transmit(out);
   if (!c->noise) return written;
   Bytes& plain = scratch_;
   for (;;) {
@@ -335,8 +329,7 @@ std::size_t Node::poll_transmit(ConnId id, MutBytes out) {
     // Pull the next plaintext: muxer negotiation first, then Yamux frames.
     plain.resize(config_.max_plaintext_pull);
     std::size_t n = 0;
-    if (c->mux_dialer) n = c->mux_dialer->poll_transmit(plain);
-    if (c->mux_listener) n += c->mux_listener->poll_transmit(MutBytes(plain).subspan(n));
+    if (c->mux) n = c->mux->poll_transmit(plain);
     if (n == 0 && c->yamux) n = c->yamux->poll_transmit(plain);
     if (n == 0) break;
     if (!c->noise->write(BytesView(plain).first(n))) break;
@@ -347,10 +340,8 @@ std::size_t Node::poll_transmit(ConnId id, MutBytes out) {
 bool Node::wants_transmit(ConnId id) const {
   const Connection* c = find(id);
   if (c == nullptr) return false;
-  return (c->sec_dialer && c->sec_dialer->wants_transmit()) ||
-         (c->sec_listener && c->sec_listener->wants_transmit()) || (c->noise && c->noise->wants_transmit()) ||
-         (c->mux_dialer && c->mux_dialer->wants_transmit()) ||
-         (c->mux_listener && c->mux_listener->wants_transmit()) || (c->yamux && c->yamux->wants_transmit());
+  return (c->sec && c->sec->wants_transmit()) || (c->noise && c->noise->wants_transmit()) ||
+         (c->mux && c->mux->wants_transmit()) || (c->yamux && c->yamux->wants_transmit());
 }
 
 void Node::on_transport_closed(ConnId id, std::string reason) {
@@ -381,10 +372,7 @@ Result<StreamId> Node::open_stream(ConnId id, std::vector<std::string> protocols
   if (c->closed) return Errc::closed;
   if (!c->yamux) return Errc::not_established;
   STAKECAST_TRY(StreamId sid, c->yamux->open_stream());
-  Stream s;
-  s.dialer.emplace(std::move(protocols));
-  c->streams.emplace(sid.get(), std::move(s));
-  flush_stream_negotiation(*c, sid.get());
+  open_negotiation(*c, sid.get(), mss::Role::dialer, std::move(protocols), last_now_);
   return sid;
 }
 
@@ -417,6 +405,7 @@ Status Node::set_priority(ConnId id, StreamId stream, std::uint8_t priority) {
 }
 
 std::size_t Node::read(ConnId id, StreamId stream, MutBytes out, TimePoint now) {
+  last_now_ = std::max(last_now_, now);
   Connection* c = find(id);
   if (c == nullptr || !c->yamux) return 0;
   auto it = c->streams.find(stream.get());
@@ -447,6 +436,7 @@ TimePoint Node::next_deadline() const {
 }
 
 void Node::on_deadline(TimePoint now) {
+  last_now_ = std::max(last_now_, now);
   for (auto& [id, c] : conns_)
     if (!c.closed && !c.yamux && now >= c.deadline)
       (void)fail(ConnId{id}, c, make_error_code(Errc::handshake_timeout));

@@ -157,9 +157,8 @@ class Node {
   };
   struct Stream {
     Handler handler = Handler::negotiating;
-    std::optional<mss::Dialer> dialer;
-    std::optional<mss::Listener> listener;
-    Bytes pending;  // application bytes that arrived with the negotiation
+    std::optional<mss::Negotiation> negotiation;  // while negotiating; role listener = inbound
+    Bytes pending;                                // application bytes that arrived with the negotiation
     identify::Reader identify;
     ping::Responder ping_responder;
     ping::Initiator ping_initiator;
@@ -169,11 +168,9 @@ class Node {
     Multiaddr addr;
     std::optional<PeerId> expected;
     TimePoint deadline{};
-    std::optional<mss::Dialer> sec_dialer;
-    std::optional<mss::Listener> sec_listener;
+    std::optional<mss::Negotiation> sec;  // /noise
     std::optional<noise::Session> noise;
-    std::optional<mss::Dialer> mux_dialer;
-    std::optional<mss::Listener> mux_listener;
+    std::optional<mss::Negotiation> mux;  // /yamux/1.0.0, unless Noise announced it
     std::optional<yamux::Session> yamux;
     std::map<std::uint32_t, Stream> streams;
     std::optional<PeerId> peer;
@@ -188,6 +185,8 @@ class Node {
   void process_yamux(ConnId id, Connection& c, TimePoint now);
   void on_stream_bytes(ConnId id, Connection& c, std::uint32_t sid, BytesView bytes, TimePoint now);
   void flush_stream_negotiation(Connection& c, std::uint32_t sid);
+  void open_negotiation(Connection& c, std::uint32_t sid, mss::Role role, std::vector<std::string> protocols,
+                        TimePoint now);
   // Takes the protocol by value: the negotiation that owns the string is dropped inside.
   void negotiated(ConnId id, Connection& c, std::uint32_t sid, std::string protocol, bool inbound,
                   TimePoint now);
@@ -202,7 +201,8 @@ class Node {
   std::map<std::uint64_t, Connection> conns_;
   std::uint64_t next_conn_ = 1;
   std::deque<Event> events_;
-  Bytes scratch_;  // plaintext pulled from a muxer for encryption, reused
+  Bytes scratch_;         // plaintext pulled from a muxer for encryption, reused
+  TimePoint last_now_{};  // latest time passed in, for commands that take none (open_stream)
 };
 
 }  // namespace stakecast::node

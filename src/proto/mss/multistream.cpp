@@ -1,7 +1,6 @@
 #include "proto/mss/multistream.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 namespace stakecast::mss {
 
@@ -17,12 +16,14 @@ const char* describe(Errc e) {
       return "too many protocol proposals";
     case Errc::bad_framing:
       return "bad multistream length prefix";
+    case Errc::timeout:
+      return "multistream negotiation timed out";
   }
   return "unknown multistream error";
 }
 
 namespace {
-// A line must end in '\n' and hold printable ASCII/UTF-8 bytes only.
+// A line must end in '\n' and hold no control characters (protocol ids are printable UTF-8).
 std::optional<std::string_view> line_text(BytesView frame) {
   if (frame.empty() || frame.back() != '\n') return std::nullopt;
   auto text = as_chars(frame.first(frame.size() - 1));
@@ -32,7 +33,21 @@ std::optional<std::string_view> line_text(BytesView frame) {
 }
 }  // namespace
 
-Bytes Negotiation::take_remaining() { return std::exchange(remaining_, {}); }
+Negotiation::Negotiation(Role role, std::vector<std::string> protocols, TimePoint now, const Config& config)
+    : role_(role),
+      protocols_(std::move(protocols)),
+      config_(config),
+      deadline_(now + config.timeout),
+      reader_(config.max_line + 1) {
+  send_line(kProtocolId);
+  if (role_ == Role::dialer) {
+    if (protocols_.empty()) {
+      (void)fail(Errc::no_common_protocol);
+      return;
+    }
+    send_line(protocols_[0]);
+  }
+}
 
 void Negotiation::send_line(std::string_view line) {
   Bytes body(line.begin(), line.end());
@@ -41,12 +56,37 @@ void Negotiation::send_line(std::string_view line) {
 }
 
 Status Negotiation::fail(Errc e) {
-  error_ = make_error_code(e);
-  return e;
+  if (!error_) error_ = make_error_code(e);
+  return Err(error_);
 }
 
-template <class F>
-Status Negotiation::feed(BytesView in, F&& on_line) {
+void Negotiation::agree(const std::string& protocol) {
+  protocol_ = protocol;
+  event_ = Event{Event::Kind::negotiated, protocol};
+}
+
+Status Negotiation::on_line(const std::string& line) {
+  if (role_ == Role::dialer) {
+    if (line == protocols_[current_]) {
+      agree(line);
+      return {};
+    }
+    if (line != "na") return fail(Errc::bad_message);
+    if (++current_ == protocols_.size()) return fail(Errc::no_common_protocol);
+    send_line(protocols_[current_]);
+    return {};
+  }
+  if (++attempts_ > config_.max_attempts) return fail(Errc::too_many_attempts);
+  if (std::find(protocols_.begin(), protocols_.end(), line) != protocols_.end()) {
+    send_line(line);
+    agree(line);
+    return {};
+  }
+  send_line("na");  // also the answer to "ls", which we do not list
+  return {};
+}
+
+Status Negotiation::on_bytes(BytesView in, TimePoint /*now*/) {
   if (failed()) return Err(error_);
   if (done()) {
     append(remaining_, in);
@@ -68,7 +108,6 @@ Status Negotiation::feed(BytesView in, F&& on_line) {
       continue;
     }
     STAKECAST_TRY_STATUS(on_line(line));
-    if (failed()) return Err(error_);
     if (done()) {
       append(remaining_, in);
       return {};
@@ -77,45 +116,10 @@ Status Negotiation::feed(BytesView in, F&& on_line) {
   return {};
 }
 
-Dialer::Dialer(std::vector<std::string> proposals, const Config& config)
-    : Negotiation(config), proposals_(std::move(proposals)) {
-  send_line(kProtocolId);
-  if (proposals_.empty()) {
-    (void)fail(Errc::no_common_protocol);
-    return;
-  }
-  send_line(proposals_[0]);
-}
-
-Status Dialer::on_bytes(BytesView in) {
-  return feed(in, [this](const std::string& line) -> Status {
-    if (line == proposals_[current_]) {
-      protocol_ = line;
-      return {};
-    }
-    if (line != "na") return fail(Errc::bad_message);
-    if (++current_ == proposals_.size()) return fail(Errc::no_common_protocol);
-    send_line(proposals_[current_]);
-    return {};
-  });
-}
-
-Listener::Listener(std::vector<std::string> supported, const Config& config)
-    : Negotiation(config), supported_(std::move(supported)) {
-  send_line(kProtocolId);
-}
-
-Status Listener::on_bytes(BytesView in) {
-  return feed(in, [this](const std::string& line) -> Status {
-    if (++attempts_ > config_.max_attempts) return fail(Errc::too_many_attempts);
-    if (std::find(supported_.begin(), supported_.end(), line) != supported_.end()) {
-      send_line(line);
-      protocol_ = line;
-      return {};
-    }
-    send_line("na");  // also the answer to "ls", which we do not list
-    return {};
-  });
+Status Negotiation::on_deadline(TimePoint now) {
+  if (failed()) return Err(error_);
+  if (!done() && now >= deadline_) return fail(Errc::timeout);
+  return {};
 }
 
 }  // namespace stakecast::mss

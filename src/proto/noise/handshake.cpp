@@ -22,14 +22,12 @@ const char* describe(Errc e) {
       return "noise: handshake message out of order";
     case Errc::nonce_exhausted:
       return "noise: nonce exhausted";
-    case Errc::frame_too_large:
-      return "noise: message larger than 65535 bytes";
     case Errc::bad_payload:
       return "noise: invalid libp2p handshake payload";
     case Errc::peer_id_mismatch:
       return "noise: remote peer id is not the one dialed";
-    case Errc::bad_framing:
-      return "noise: bad frame length";
+    case Errc::handshake_timeout:
+      return "noise: handshake timed out";
   }
   return "noise: unknown error";
 }

@@ -22,10 +22,9 @@ enum class Errc {
   bad_dh,              // a DH with a low-order public key
   out_of_order,        // a handshake step in the wrong direction or after completion
   nonce_exhausted,     // 2^64 - 1 messages on one cipher
-  frame_too_large,     // a transport message above 65535 bytes
   bad_payload,         // libp2p handshake payload malformed or its signature invalid
   peer_id_mismatch,    // the remote identity is not the peer we dialed
-  bad_framing,         // length prefix inconsistent
+  handshake_timeout,   // the handshake did not complete within its deadline
 };
 const char* describe(Errc e);
 STAKECAST_ERRC_FUNCS(Errc, "noise")
@@ -37,6 +36,8 @@ class CipherState {
  public:
   void initialize_key(const std::array<std::uint8_t, 32>& k);
   bool has_key() const { return cipher_.has_value(); }
+  // SetNonce (noise.html 5.1).
+  void set_nonce(std::uint64_t n) { n_ = n; }
   // Appends ciphertext (plaintext if no key) to out. Errors: nonce_exhausted.
   Status encrypt_with_ad(BytesView ad, BytesView plaintext, Bytes& out);
   // Appends plaintext to out. Errors: decrypt_failed, nonce_exhausted.

@@ -16,15 +16,16 @@ Bytes signed_static(const crypto::X25519Public& key) {
 }
 }  // namespace
 
-Session::Session(bool initiator, const crypto::Ed25519Keypair& identity, Entropy& entropy,
+Session::Session(Role role, const crypto::Ed25519Keypair& identity, Entropy& entropy, TimePoint now,
                  std::optional<PeerId> expected, SessionConfig config)
-    : initiator_(initiator),
+    : role_(role),
       identity_(identity),
       static_(crypto::X25519Keypair::generate(entropy)),
-      hs_(initiator, static_, crypto::X25519Keypair::generate(entropy), {}),
+      hs_(role == Role::initiator, static_, crypto::X25519Keypair::generate(entropy), {}),
       expected_(std::move(expected)),
-      config_(std::move(config)) {
-  if (initiator_) (void)send_handshake(false);  // -> e, with an empty payload
+      config_(std::move(config)),
+      deadline_(now + config_.handshake_timeout) {
+  if (role_ == Role::initiator) (void)send_handshake(false);  // -> e, with an empty payload
 }
 
 Status Session::fail(std::error_code ec) {
@@ -89,11 +90,18 @@ Status Session::handle_frame(BytesView frame) {
     recv_.emplace();
     recv_->initialize_key(recv_key);
     transport_ready_ = true;
+    event_ = Event{Event::Kind::handshake_complete, *remote_peer_, early_muxer()};
   }
   return {};
 }
 
-Status Session::on_bytes(BytesView in) {
+Status Session::on_deadline(TimePoint now) {
+  if (failed()) return Err(error_);
+  if (!transport_ready_ && now >= deadline_) return fail(make_error_code(Errc::handshake_timeout));
+  return {};
+}
+
+Status Session::on_bytes(BytesView in, TimePoint /*now*/) {
   if (failed()) return Err(error_);
   // PERF: whole frames are handled straight from `in`; only a frame split across reads is buffered, and
   // only with the bytes it needs.

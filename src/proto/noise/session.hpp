@@ -2,8 +2,10 @@
 // length-prefixed transport frames of at most 65535 bytes. SPEC: libp2p/specs noise/README.md.
 // The payload carries our identity key and a signature over "noise-libp2p-static-key:" || static key,
 // and extensions.stream_muxers so the muxer negotiation can be skipped when both sides list one.
-// Shape (ARCHITECTURE.md 3): on_bytes(in) consumes ciphertext; poll_transmit(out) pulls ciphertext;
-// write(plaintext) queues application bytes; take_plaintext() returns decrypted bytes. No I/O.
+// Machine shape: core/machine.hpp (a ByteMachine). on_bytes(in, now) takes ciphertext, poll_transmit(out)
+// pulls ciphertext, poll_event() reports the authenticated peer once, next_deadline()/on_deadline(now)
+// enforce the handshake timeout; the command write(plaintext) queues application bytes and
+// take_plaintext() pulls the decrypted ones. No I/O: entropy for the keys is injected.
 #pragma once
 
 #include <optional>
@@ -13,6 +15,7 @@
 #include "core/outbox.hpp"
 #include "core/peer_id.hpp"
 #include "core/rng.hpp"
+#include "core/time.hpp"
 #include "crypto/ed25519.hpp"
 #include "proto/noise/handshake.hpp"
 
@@ -21,34 +24,52 @@ namespace stakecast::noise {
 inline constexpr std::string_view kProtocolId = "/noise";
 inline constexpr std::size_t kMaxPlaintextPerFrame = kMaxMessage - crypto::kAeadTag;
 
+enum class Role { initiator, responder };
+
 struct SessionConfig {
   std::vector<std::string> stream_muxers = {"/yamux/1.0.0"};  // announced in our payload
+  Duration handshake_timeout = 10s;                           // from construction to completion
+};
+
+struct Event {
+  enum class Kind { handshake_complete };  // the remote is authenticated; transport frames may flow
+  Kind kind = Kind::handshake_complete;
+  PeerId peer;
+  // The muxer both payloads list (our order of preference): skip the muxer negotiation then.
+  std::optional<std::string> early_muxer;
 };
 
 class Session {
  public:
   // The initiator queues its first message at once. `expected` (initiator only): the dialed peer id.
-  Session(bool initiator, const crypto::Ed25519Keypair& identity, Entropy& entropy,
+  // Static and ephemeral X25519 keys are drawn from `entropy` here; the timeout runs from `now`.
+  Session(Role role, const crypto::Ed25519Keypair& identity, Entropy& entropy, TimePoint now,
           std::optional<PeerId> expected = std::nullopt, SessionConfig config = {});
 
-  // Errors: every noise::Errc; afterwards the session is failed and the connection must be closed.
-  Status on_bytes(BytesView in);
+  // Errors: decrypt_failed, short_message, bad_dh, out_of_order, nonce_exhausted, bad_payload,
+  // peer_id_mismatch. After any error the session is failed and the connection must be closed.
+  Status on_bytes(BytesView in, TimePoint now);
+  std::optional<Event> poll_event() { return std::exchange(event_, std::nullopt); }
+  TimePoint next_deadline() const { return transport_ready_ || failed() ? TimePoint::max() : deadline_; }
+  // Errors: handshake_timeout.
+  Status on_deadline(TimePoint now);
   std::size_t poll_transmit(MutBytes out) { return out_.poll(out); }
   bool wants_transmit() const { return !out_.empty(); }
-
-  bool handshake_complete() const { return transport_ready_; }
   bool failed() const { return static_cast<bool>(error_); }
   std::error_code error() const { return error_; }
-  const std::optional<PeerId>& remote_peer() const { return remote_peer_; }
-  const std::vector<std::string>& remote_muxers() const { return remote_muxers_; }
-  // The muxer both sides announced (our order of preference), if any: skip muxer negotiation then.
-  std::optional<std::string> early_muxer() const;
 
   // Encrypts application bytes into frames (only after the handshake). Errors: out_of_order,
-  // nonce_exhausted.
+  // nonce_exhausted, and the session's error once failed.
   Status write(BytesView plaintext);
-  // Decrypted application bytes received so far (the caller drains after each on_bytes).
+  // Decrypted application bytes received so far (the owner drains after each on_bytes, so this holds
+  // at most one input's worth).
   Bytes take_plaintext() { return std::exchange(plaintext_, {}); }
+
+  Role role() const { return role_; }
+  bool handshake_complete() const { return transport_ready_; }
+  // Set once the remote's payload is verified (the initiator learns it one message before completion).
+  const std::optional<PeerId>& remote_peer() const { return remote_peer_; }
+  std::optional<std::string> early_muxer() const;
 
  private:
   Status fail(std::error_code ec);
@@ -57,12 +78,13 @@ class Session {
   Status check_payload(BytesView payload);
   void queue_frame(BytesView body);
 
-  bool initiator_;
+  Role role_;
   crypto::Ed25519Keypair identity_;
   crypto::X25519Keypair static_;
   HandshakeXX hs_;
   std::optional<PeerId> expected_;
   SessionConfig config_;
+  TimePoint deadline_;
   std::optional<CipherState> send_, recv_;
   bool transport_ready_ = false;
   std::optional<PeerId> remote_peer_;
@@ -70,6 +92,7 @@ class Session {
   Bytes in_;    // partial frame
   Outbox out_;  // framed bytes to send
   Bytes plaintext_;
+  std::optional<Event> event_;
   std::error_code error_;
 };
 
