@@ -17,6 +17,9 @@ endif()
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
 add_library(stakecast_asio INTERFACE)
 target_include_directories(stakecast_asio SYSTEM INTERFACE ${ASIO_INCLUDE_DIR})
-target_compile_definitions(stakecast_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED
+# ASIO_DISABLE_STD_ALIGNED_ALLOC: asio picks aligned_alloc or operator new per translation unit depending on
+# which standard headers came first, so memory allocated in one TU could be freed the other way (ASan:
+# alloc-dealloc-mismatch); one allocator everywhere.
+target_compile_definitions(stakecast_asio INTERFACE ASIO_STANDALONE ASIO_NO_DEPRECATED ASIO_DISABLE_STD_ALIGNED_ALLOC
   ASIO_HAS_CO_AWAIT=1 ASIO_HAS_STD_COROUTINE=1)
 target_link_libraries(stakecast_asio INTERFACE Threads::Threads)
