@@ -18,6 +18,7 @@ class CollectingReporter : public benchmark::ConsoleReporter {
       Median m;
       // GetAdjustedRealTime() is in the run's time unit; the multiplier converts seconds to that unit.
       m.real_ns = r.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(r.time_unit) * 1e9;
+      m.cpu_ns = r.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(r.time_unit) * 1e9;
       if (auto it = r.counters.find("bytes_per_second"); it != r.counters.end())
         m.bytes_per_second = it->second;
       medians[r.run_name.str()] = m;

@@ -18,6 +18,7 @@ struct Options {
 
 struct Median {
   double real_ns = 0;           // median wall time per iteration
+  double cpu_ns = 0;            // median CPU time of the benchmark thread per iteration
   double bytes_per_second = 0;  // median throughput, if the benchmark set bytes processed
 };
 

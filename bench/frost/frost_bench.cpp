@@ -15,11 +15,14 @@ namespace frost = crypto::frost;
 constexpr std::size_t kN = 100, kT = 67;
 
 // One signing session among the first kT of kN participants, prepared outside the timed loops.
+// Figures: median wall and CPU time over repetitions; the target is judged on CPU time (one core) since
+// the benchmark box is shared.
 struct Session {
   const frost::Suite& suite;
   frost::DealerOutput dealer;
   std::vector<frost::SigningCommitment> list;
   std::vector<frost::SigningNonces> nonces;
+  frost::Scalar hiding0{}, binding0{};  // signer 1's nonces, restored before each timed sign
   std::vector<frost::ShareWithKey> shares;
   Bytes msg = Bytes(32, 0x5a);
 
@@ -30,6 +33,8 @@ struct Session {
     for (std::size_t i = 0; i < kT; ++i)
       list.push_back(
           *frost::commit(suite, static_cast<frost::Identifier>(i + 1), dealer.shares[i].value, e, nonces[i]));
+    hiding0 = nonces[0].hiding;
+    binding0 = nonces[0].binding;
     for (std::size_t i = 0; i < kT; ++i) {
       const auto id = static_cast<frost::Identifier>(i + 1);
       auto z = frost::sign(suite, id, dealer.shares[i].value, dealer.group_public_key, nonces[i], msg, list);
@@ -51,22 +56,38 @@ void register_suite(frost::SuiteId id) {
     for (auto _ : st) benchmark::DoNotOptimize(frost::commit(s->suite, 1, s->dealer.shares[0].value, e, n));
   });
   benchmark::RegisterBenchmark(("frost/sign_share/" + tag).c_str(), [s](benchmark::State& st) {
-    for (auto _ : st)
+    frost::SigningNonces n;
+    for (auto _ : st) {
+      n.hiding = s->hiding0;
+      n.binding = s->binding0;
       benchmark::DoNotOptimize(frost::sign(s->suite, 1, s->dealer.shares[0].value, s->dealer.group_public_key,
-                                           s->nonces[0], s->msg, s->list));
+                                           n, s->msg, s->list));
+    }
+  });
+  benchmark::RegisterBenchmark(("frost/package/" + tag).c_str(), [s](benchmark::State& st) {
+    for (auto _ : st)
+      benchmark::DoNotOptimize(
+          frost::SigningPackage::create(s->suite, s->list, s->dealer.group_public_key, s->msg, kT));
   });
   benchmark::RegisterBenchmark(("frost/verify_share/" + tag).c_str(), [s](benchmark::State& st) {
+    auto package = *frost::SigningPackage::create(s->suite, s->list, s->dealer.group_public_key, s->msg, kT);
     for (auto _ : st)
-      benchmark::DoNotOptimize(frost::verify_signature_share(s->suite, 1, s->shares[0].public_share,
-                                                             s->shares[0].share, s->list,
-                                                             s->dealer.group_public_key, s->msg));
+      benchmark::DoNotOptimize(package.verify_share(1, s->shares[0].public_share, s->shares[0].share));
   });
-  benchmark::RegisterBenchmark(("frost/aggregate_verified/" + tag).c_str(), [s](benchmark::State& st) {
+  // Optimistic: sum the shares and verify the signature; shares are checked only if that fails.
+  benchmark::RegisterBenchmark(("frost/aggregate_optimistic/" + tag).c_str(), [s](benchmark::State& st) {
     for (auto _ : st)
       benchmark::DoNotOptimize(
           frost::aggregate(s->suite, s->list, s->msg, s->dealer.group_public_key, s->shares));
   });
-  // Worst case: the last share is invalid, so every share is checked to name the culprit.
+  // What the target is about: build the package and verify every share, then sum.
+  benchmark::RegisterBenchmark(("frost/aggregate_verify_all/" + tag).c_str(), [s](benchmark::State& st) {
+    for (auto _ : st) {
+      auto package = frost::SigningPackage::create(s->suite, s->list, s->dealer.group_public_key, s->msg, kT);
+      benchmark::DoNotOptimize(frost::aggregate_verified(*package, s->shares));
+    }
+  });
+  // Worst case of the optimistic path: the last share is invalid, so every share is checked.
   benchmark::RegisterBenchmark(("frost/aggregate_find_cheater/" + tag).c_str(), [s](benchmark::State& st) {
     auto bad = s->shares;
     bad.back().share[0] ^= 1;
@@ -98,24 +119,25 @@ nlohmann::json run_frost(const Options& options) {
   for (auto id : {frost::SuiteId::ristretto255, frost::SuiteId::ed25519}) register_suite(id);
   register_baselines();
   auto m = run(options);
-  const double verify_ns = m["baseline/ed25519_verify"].real_ns;
+  const auto& verify = m["baseline/ed25519_verify"];
   nlohmann::json ops = nlohmann::json::array();
   for (auto id : {frost::SuiteId::ristretto255, frost::SuiteId::ed25519}) {
-    for (const char* op :
-         {"commit", "sign_share", "verify_share", "aggregate_verified", "aggregate_find_cheater"}) {
+    for (const char* op : {"commit", "sign_share", "package", "verify_share", "aggregate_optimistic",
+                           "aggregate_verify_all", "aggregate_find_cheater"}) {
       const std::string name = std::string("frost/") + op + "/" + suite_tag(id);
       if (!m.count(name)) continue;  // filtered out
-      const double ns = m[name].real_ns;
+      const auto& r = m[name];
       nlohmann::json j = {{"name", name},
                           {"signers", kT},
                           {"participants", kN},
-                          {"median_ms", ns / 1e6},
+                          {"median_ms", r.real_ns / 1e6},
+                          {"median_cpu_ms", r.cpu_ns / 1e6},
                           {"baseline", "baseline/ed25519_verify"},
-                          {"baseline_ms", verify_ns / 1e6},
-                          {"ratio_to_baseline", verify_ns > 0 ? ns / verify_ns : 0}};
-      if (std::string(op) == "aggregate_verified") {
+                          {"baseline_ms", verify.real_ns / 1e6},
+                          {"ratio_to_baseline", verify.real_ns > 0 ? r.real_ns / verify.real_ns : 0}};
+      if (std::string(op) == "aggregate_verify_all") {
         j["target_ms"] = 10.0;
-        j["meets_target"] = ns / 1e6 <= 10.0;
+        j["meets_target"] = r.cpu_ns / 1e6 <= 10.0;
       }
       ops.push_back(j);
     }
@@ -125,7 +147,8 @@ nlohmann::json run_frost(const Options& options) {
           {"operations", ops},
           {"baselines",
            {{"ed25519_sign_ms", m["baseline/ed25519_sign"].real_ns / 1e6},
-            {"ed25519_verify_ms", verify_ns / 1e6}}}};
+            {"ed25519_verify_ms", verify.real_ns / 1e6},
+            {"ed25519_verify_cpu_ms", verify.cpu_ns / 1e6}}}};
 }
 
 }  // namespace stakecast::bench

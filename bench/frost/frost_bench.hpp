@@ -1,5 +1,8 @@
 // `stakecast-bench frost`: per-operation FROST costs for t = 67 of n = 100 in both suites, against a
-// plain libsodium Ed25519 sign and verify measured in the same run.
+// plain libsodium Ed25519 sign and verify measured in the same run. Operations: commit, sign_share
+// (package + share), package (binding factors, group commitment, Lagrange coefficients), verify_share (one
+// share against a built package), aggregate_optimistic (sum + one signature check), aggregate_verify_all
+// (package + every share checked + sum: the coordinator path the 10 ms target is about), find_cheater.
 #pragma once
 
 #include <nlohmann/json.hpp>

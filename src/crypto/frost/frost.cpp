@@ -30,6 +30,10 @@ const char* describe(Errc e) {
       return "operation produced the identity element";
     case Errc::bad_length:
       return "encoded value has the wrong length";
+    case Errc::nonce_reused:
+      return "signing nonces already used";
+    case Errc::commitment_mismatch:
+      return "commitment list does not hold this signer's commitment";
   }
   return "unknown frost error";
 }
@@ -271,10 +275,21 @@ Status vss_verify(const Suite& suite, const SecretShare& share, std::span<const 
   return {};
 }
 
-SigningNonces::~SigningNonces() {
+SigningNonces::SigningNonces(SigningNonces&& o) noexcept : hiding(o.hiding), binding(o.binding) { o.wipe(); }
+SigningNonces& SigningNonces::operator=(SigningNonces&& o) noexcept {
+  if (this != &o) {
+    hiding = o.hiding;
+    binding = o.binding;
+    o.wipe();
+  }
+  return *this;
+}
+SigningNonces::~SigningNonces() { wipe(); }
+void SigningNonces::wipe() {
   sodium_memzero(hiding.data(), hiding.size());
   sodium_memzero(binding.data(), binding.size());
 }
+bool SigningNonces::empty() const { return s_is_zero(hiding) || s_is_zero(binding); }
 
 Scalar nonce_generate(const Suite& suite, const std::array<std::uint8_t, 32>& random_bytes,
                       const Scalar& secret) {
@@ -391,85 +406,148 @@ Result<Scalar> derive_interpolating_value(std::span<const SigningCommitment> lis
 
 namespace {
 
-struct SigningContext {
-  std::vector<BindingFactor> factors;
-  std::vector<Element> comm_shares;  // D_i + E_i * rho_i, in list order
-  Element group_commitment{};
-  Scalar challenge{};
-};
-
-Result<SigningContext> signing_context(const Suite& suite, std::span<const SigningCommitment> list,
-                                       const Element& group_public_key, BytesView msg) {
-  STAKECAST_TRY_STATUS(validate_commitment_list(list, 1));
-  SigningContext ctx;
-  ctx.factors = compute_binding_factors(suite, group_public_key, list, msg);
-  STAKECAST_TRY(ctx.group_commitment, sum_commitments(suite, list, ctx.factors, &ctx.comm_shares));
-  ctx.challenge = compute_challenge(suite, ctx.group_commitment, group_public_key, msg);
-  return ctx;
-}
-
-std::optional<std::size_t> position(std::span<const SigningCommitment> list, Identifier id) {
-  for (std::size_t i = 0; i < list.size(); ++i)
-    if (list[i].id == id) return i;
-  return std::nullopt;
-}
-
-// Share check against a precomputed context: G*z_i == D_i + E_i*rho_i + PK_i*(c*lambda_i).
-Status check_share(const Suite& suite, const SigningContext& ctx, std::span<const SigningCommitment> list,
-                   Identifier id, const Element& public_share, const Scalar& share) {
-  auto pos = position(list, id);
-  if (!pos) return Errc::unknown_participant;
-  STAKECAST_TRY(Scalar lambda, derive_interpolating_value(list, id));
-  STAKECAST_TRY(Element pk_term, suite.mul(public_share, s_mul(ctx.challenge, lambda)));
-  STAKECAST_TRY(Element rhs, suite.add(ctx.comm_shares[*pos], pk_term));
-  auto lhs = suite.base_mul(share);
-  if (!lhs || *lhs != rhs) return Errc::invalid_share;
-  return {};
+// Every lambda_i = prod_{j != i} x_j / (x_j - x_i) of a valid list, with one inversion (Montgomery's
+// batch trick): the denominators cost t(t-1) scalar multiplications, about 0.3 ms at t = 67, instead of
+// t inversions.
+Result<std::vector<Scalar>> all_interpolating_values(std::span<const SigningCommitment> list) {
+  const std::size_t t = list.size();
+  std::vector<Scalar> x(t), den(t, s_one());
+  Scalar all = s_one();
+  for (std::size_t i = 0; i < t; ++i) {
+    x[i] = scalar_from_identifier(list[i].id);
+    all = s_mul(all, x[i]);
+  }
+  for (std::size_t i = 0; i < t; ++i) {
+    for (std::size_t j = 0; j < t; ++j)
+      if (j != i) den[i] = s_mul(den[i], s_sub(x[j], x[i]));
+    den[i] = s_mul(den[i], x[i]);  // lambda_i = all / (x_i * den_i)
+  }
+  // prefix[i] = den_0 * ... * den_{i-1}
+  std::vector<Scalar> prefix(t);
+  Scalar acc = s_one();
+  for (std::size_t i = 0; i < t; ++i) {
+    prefix[i] = acc;
+    acc = s_mul(acc, den[i]);
+  }
+  Scalar inv;
+  if (crypto_core_ed25519_scalar_invert(inv.data(), acc.data()) != 0) return Errc::bad_commitment_list;
+  std::vector<Scalar> out(t);
+  for (std::size_t i = t; i-- > 0;) {
+    out[i] = s_mul(s_mul(inv, prefix[i]), all);  // inv * prefix[i] = 1 / den_i
+    inv = s_mul(inv, den[i]);
+  }
+  return out;
 }
 
 }  // namespace
 
-Result<Scalar> sign(const Suite& suite, Identifier id, const Scalar& secret, const Element& group_public_key,
-                    const SigningNonces& nonces, BytesView msg, std::span<const SigningCommitment> list) {
-  STAKECAST_TRY(SigningContext ctx, signing_context(suite, list, group_public_key, msg));
-  auto pos = position(list, id);
+Result<SigningPackage> SigningPackage::create(const Suite& suite, std::span<const SigningCommitment> list,
+                                              const Element& group_public_key, BytesView msg,
+                                              std::size_t min_participants) {
+  STAKECAST_TRY_STATUS(validate_commitment_list(list, std::max<std::size_t>(min_participants, 1)));
+  SigningPackage p;
+  p.suite_ = &suite;
+  p.list_.assign(list.begin(), list.end());
+  p.group_public_key_ = group_public_key;
+  p.factors_ = compute_binding_factors(suite, group_public_key, list, msg);
+  STAKECAST_TRY(p.group_commitment_, sum_commitments(suite, list, p.factors_, &p.comm_shares_));
+  p.challenge_ = compute_challenge(suite, p.group_commitment_, group_public_key, msg);
+  STAKECAST_TRY(p.lambdas_, all_interpolating_values(list));
+  return p;
+}
+
+std::optional<std::size_t> SigningPackage::position(Identifier id) const {
+  // The list is sorted by identifier.
+  auto it =
+      std::lower_bound(list_.begin(), list_.end(), id, [](const auto& c, Identifier v) { return c.id < v; });
+  if (it == list_.end() || it->id != id) return std::nullopt;
+  return static_cast<std::size_t>(it - list_.begin());
+}
+
+Result<Scalar> SigningPackage::sign(Identifier id, const Scalar& secret, SigningNonces& nonces) const {
+  auto pos = position(id);
   if (!pos) return Errc::unknown_participant;
-  STAKECAST_TRY(Scalar lambda, derive_interpolating_value(list, id));
+  if (nonces.empty()) return Errc::nonce_reused;
+  // SECURITY: sign only a package that carries our own commitment; otherwise a coordinator could make us
+  // answer for a commitment we never made.
+  auto own = commitment_for(*suite_, id, nonces);
+  if (!own || own->hiding != list_[*pos].hiding || own->binding != list_[*pos].binding) {
+    nonces.wipe();
+    return Errc::commitment_mismatch;
+  }
   // z_i = d_i + e_i * rho_i + lambda_i * s_i * c
-  Scalar bound = s_mul(nonces.binding, ctx.factors[*pos].factor);
-  Scalar keyed = s_mul(s_mul(lambda, secret), ctx.challenge);
+  Scalar bound = s_mul(nonces.binding, factors_[*pos].factor);
+  Scalar keyed = s_mul(s_mul(lambdas_[*pos], secret), challenge_);
   Scalar z = s_add(s_add(nonces.hiding, bound), keyed);
   sodium_memzero(bound.data(), bound.size());
   sodium_memzero(keyed.data(), keyed.size());
+  nonces.wipe();
   return z;
+}
+
+Status SigningPackage::verify_share(Identifier id, const Element& public_share, const Scalar& share) const {
+  auto pos = position(id);
+  if (!pos) return Errc::unknown_participant;
+  auto pk_term = suite_->mul(public_share, s_mul(challenge_, lambdas_[*pos]));
+  if (!pk_term) return Errc::invalid_share;
+  auto rhs = suite_->add(comm_shares_[*pos], *pk_term);
+  auto lhs = suite_->base_mul(share);
+  if (!rhs || !lhs || *lhs != *rhs) return Errc::invalid_share;
+  return {};
+}
+
+Result<Signature> SigningPackage::sum(std::span<const Scalar> shares) const {
+  if (shares.size() != list_.size()) return Errc::bad_commitment_list;
+  Scalar z{};
+  for (const auto& s : shares) z = s_add(z, s);
+  Signature sig;
+  std::memcpy(sig.data(), group_commitment_.data(), 32);
+  std::memcpy(sig.data() + 32, z.data(), 32);
+  return sig;
+}
+
+Result<Scalar> sign(const Suite& suite, Identifier id, const Scalar& secret, const Element& group_public_key,
+                    SigningNonces& nonces, BytesView msg, std::span<const SigningCommitment> list) {
+  auto package = SigningPackage::create(suite, list, group_public_key, msg);
+  if (!package) {
+    nonces.wipe();
+    return Err(package.error());
+  }
+  return package->sign(id, secret, nonces);
 }
 
 Status verify_signature_share(const Suite& suite, Identifier id, const Element& public_share,
                               const Scalar& share, std::span<const SigningCommitment> list,
                               const Element& group_public_key, BytesView msg) {
-  STAKECAST_TRY(SigningContext ctx, signing_context(suite, list, group_public_key, msg));
-  return check_share(suite, ctx, list, id, public_share, share);
+  STAKECAST_TRY(SigningPackage package, SigningPackage::create(suite, list, group_public_key, msg));
+  return package.verify_share(id, public_share, share);
 }
+
+namespace {
+Result<std::vector<Scalar>> shares_in_order(const SigningPackage& package,
+                                            std::span<const ShareWithKey> shares) {
+  const auto list = package.commitments();
+  if (shares.size() != list.size()) return Errc::bad_commitment_list;
+  std::vector<Scalar> z(shares.size());
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    if (shares[i].id != list[i].id) return Errc::bad_commitment_list;  // one share per signer, in order
+    z[i] = shares[i].share;
+  }
+  return z;
+}
+}  // namespace
 
 Result<Signature> aggregate(const Suite& suite, std::span<const SigningCommitment> list, BytesView msg,
                             const Element& group_public_key, std::span<const ShareWithKey> shares,
                             Identifier* culprit) {
-  STAKECAST_TRY(SigningContext ctx, signing_context(suite, list, group_public_key, msg));
-  if (shares.size() != list.size()) return Errc::bad_commitment_list;
-  Scalar z{};
-  for (std::size_t i = 0; i < shares.size(); ++i) {
-    if (shares[i].id != list[i].id)
-      return Errc::bad_commitment_list;  // one share per listed signer, in order
-    z = s_add(z, shares[i].share);
-  }
-  Signature sig;
-  std::memcpy(sig.data(), ctx.group_commitment.data(), 32);
-  std::memcpy(sig.data() + 32, z.data(), 32);
+  STAKECAST_TRY(SigningPackage package, SigningPackage::create(suite, list, group_public_key, msg));
+  STAKECAST_TRY(std::vector<Scalar> z, shares_in_order(package, shares));
+  STAKECAST_TRY(Signature sig, package.sum(z));
   // RFC 9591 5.3: verify the aggregate; only if it fails, verify each share to name the culprit. Valid
   // shares sum to a valid signature, so the common case costs two scalar multiplications, not 2t.
   if (verify_signature(suite, group_public_key, msg, sig)) return sig;
   for (const auto& s : shares) {
-    if (!check_share(suite, ctx, list, s.id, s.public_share, s.share)) {
+    if (!package.verify_share(s.id, s.public_share, s.share)) {
       if (culprit != nullptr) *culprit = s.id;
       return Errc::invalid_share;
     }
@@ -478,6 +556,19 @@ Result<Signature> aggregate(const Suite& suite, std::span<const SigningCommitmen
   // not a sharing of the group key (caller's inputs are inconsistent).
   if (culprit != nullptr) *culprit = 0;
   return Errc::invalid_share;
+}
+
+Result<Signature> aggregate_verified(const SigningPackage& package, std::span<const ShareWithKey> shares,
+                                     Identifier* culprit) {
+  STAKECAST_TRY(std::vector<Scalar> z, shares_in_order(package, shares));
+  for (const auto& s : shares) {
+    if (!package.verify_share(s.id, s.public_share, s.share)) {
+      if (culprit != nullptr) *culprit = s.id;
+      return Errc::invalid_share;
+    }
+  }
+  // Valid shares of a consistent sharing always sum to a valid signature (RFC 9591 5.3), so no final check.
+  return package.sum(z);
 }
 
 bool verify_signature(const Suite& suite, const Element& group_public_key, BytesView msg,

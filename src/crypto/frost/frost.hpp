@@ -30,6 +30,8 @@ enum class Errc {
   invalid_share,        // a signature share that does not verify (see the culprit out-parameter)
   identity_result,      // an operation produced the identity element (negligible for honest inputs)
   bad_length,           // encoded value of the wrong size
+  nonce_reused,         // signing nonces already consumed (or never generated)
+  commitment_mismatch,  // the list's commitment for this signer is not the one its nonces give
 };
 const char* describe(Errc e);
 STAKECAST_ERRC_FUNCS(Errc, "frost")
@@ -105,10 +107,19 @@ Result<Element> public_share_from_commitment(const Suite& suite, Identifier id,
                                              std::span<const Element> vss_commitment);
 
 // Round one.
+// A signer's secret nonces for one signing operation. Move-only, wiped on destruction, and consumed
+// (wiped) by sign(): a second sign() with the same object fails with nonce_reused (RFC 9591 4.1, 5.2).
 struct SigningNonces {
   Scalar hiding{};
   Scalar binding{};
+  SigningNonces() = default;
+  SigningNonces(const SigningNonces&) = delete;
+  SigningNonces& operator=(const SigningNonces&) = delete;
+  SigningNonces(SigningNonces&& o) noexcept;
+  SigningNonces& operator=(SigningNonces&& o) noexcept;
   ~SigningNonces();
+  bool empty() const;  // consumed or never set
+  void wipe();
 };
 struct SigningCommitment {
   Identifier id = 0;
@@ -142,16 +153,66 @@ Scalar compute_challenge(const Suite& suite, const Element& group_commitment, co
 // Lagrange coefficient of x_i over the identifiers of the list. Errors: unknown_participant.
 Result<Scalar> derive_interpolating_value(std::span<const SigningCommitment> list, Identifier x_i);
 
-// Round two (RFC 9591 5.2). Errors: bad_commitment_list, unknown_participant, identity_result.
-Result<Scalar> sign(const Suite& suite, Identifier id, const Scalar& secret, const Element& group_public_key,
-                    const SigningNonces& nonces, BytesView msg, std::span<const SigningCommitment> list);
+using Signature = std::array<std::uint8_t, 64>;  // R || z
 
-// RFC 9591 5.4. Errors: unknown_participant, invalid_share, identity_result.
+// Everything one signing package determines (RFC 9591 4.4-4.6): binding factors, each signer's
+// commitment share D_i + E_i * rho_i, the group commitment R, the challenge c and the Lagrange
+// coefficients. Built once per package (t variable-base multiplications, one batched inversion), so a
+// signer's share or the coordinator's check of one share then costs O(1) group operations.
+class SigningPackage {
+ public:
+  // Validates the list (sorted, distinct, non-zero identifiers, at least min_participants entries).
+  // Elements in the list must already be validated (deserialize_element). Errors: bad_commitment_list,
+  // identity_result.
+  static Result<SigningPackage> create(const Suite& suite, std::span<const SigningCommitment> list,
+                                       const Element& group_public_key, BytesView msg,
+                                       std::size_t min_participants = 1);
+
+  const Suite& suite() const { return *suite_; }
+  std::span<const SigningCommitment> commitments() const { return list_; }
+  std::span<const BindingFactor> binding_factors() const { return factors_; }
+  const Element& group_commitment() const { return group_commitment_; }
+  const Element& group_public_key() const { return group_public_key_; }
+  const Scalar& challenge() const { return challenge_; }
+  // Position of a signer in the list, if present.
+  std::optional<std::size_t> position(Identifier id) const;
+  // lambda_i for the signer at `position`.
+  const Scalar& lambda(std::size_t position) const { return lambdas_[position]; }
+
+  // Round two (RFC 9591 5.2): z_i = d_i + e_i * rho_i + lambda_i * s_i * c. Consumes the nonces. Checks
+  // that the list holds this signer's commitment as its nonces give it. Errors: unknown_participant,
+  // nonce_reused, commitment_mismatch, identity_result.
+  Result<Scalar> sign(Identifier id, const Scalar& secret, SigningNonces& nonces) const;
+  // RFC 9591 5.4: G * z_i == D_i + E_i * rho_i + PK_i * (c * lambda_i). Errors: unknown_participant,
+  // invalid_share.
+  Status verify_share(Identifier id, const Element& public_share, const Scalar& share) const;
+  // R || sum of the shares (one per signer, in list order); no verification. Errors: bad_commitment_list
+  // (wrong count).
+  Result<Signature> sum(std::span<const Scalar> shares) const;
+
+ private:
+  SigningPackage() = default;
+  const Suite* suite_ = nullptr;
+  std::vector<SigningCommitment> list_;
+  std::vector<BindingFactor> factors_;
+  std::vector<Element> comm_shares_;  // D_i + E_i * rho_i, in list order
+  std::vector<Scalar> lambdas_;
+  Element group_public_key_{};
+  Element group_commitment_{};
+  Scalar challenge_{};
+};
+
+// Round two (RFC 9591 5.2) in one call: builds the package and signs. Consumes the nonces. Errors:
+// bad_commitment_list, unknown_participant, nonce_reused, commitment_mismatch, identity_result.
+Result<Scalar> sign(const Suite& suite, Identifier id, const Scalar& secret, const Element& group_public_key,
+                    SigningNonces& nonces, BytesView msg, std::span<const SigningCommitment> list);
+
+// RFC 9591 5.4 in one call. Errors: bad_commitment_list, unknown_participant, invalid_share,
+// identity_result.
 Status verify_signature_share(const Suite& suite, Identifier id, const Element& public_share,
                               const Scalar& share, std::span<const SigningCommitment> list,
                               const Element& group_public_key, BytesView msg);
 
-using Signature = std::array<std::uint8_t, 64>;  // R || z
 struct ShareWithKey {
   Identifier id = 0;
   Scalar share{};
@@ -164,6 +225,10 @@ struct ShareWithKey {
 Result<Signature> aggregate(const Suite& suite, std::span<const SigningCommitment> list, BytesView msg,
                             const Element& group_public_key, std::span<const ShareWithKey> shares,
                             Identifier* culprit = nullptr);
+// Aggregation that checks every share before summing (what a coordinator does when it must name every
+// cheater, not only learn that the sum fails). Errors as aggregate().
+Result<Signature> aggregate_verified(const SigningPackage& package, std::span<const ShareWithKey> shares,
+                                     Identifier* culprit = nullptr);
 // Plain Schnorr verification of an aggregate signature: G*z == R + PK*c.
 bool verify_signature(const Suite& suite, const Element& group_public_key, BytesView msg,
                       const Signature& sig);

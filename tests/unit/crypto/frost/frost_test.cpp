@@ -138,6 +138,138 @@ TEST(Frost, RejectsIdentityNonCanonicalAndBadScalars) {
   EXPECT_EQ(ed.base_mul(Scalar{}).error(), Errc::identity_result);
 }
 
+TEST(Frost, RejectsNonCanonicalSmallOrderAndMixedOrderEncodings) {
+  const auto& ed = Suite::get(SuiteId::ed25519);
+  const auto& ri = Suite::get(SuiteId::ristretto255);
+  // Ed25519: y = p + 1 is a non-canonical encoding of the identity; y = p + 2 would be y = 2 again.
+  EXPECT_EQ(
+      ed.deserialize_element(*from_hex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"))
+          .error(),
+      Errc::bad_element);
+  // A point of order 8, and a point of order 8 L (the base point plus that torsion point).
+  const auto t8 = *array_from_hex<32>("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a");
+  EXPECT_EQ(ed.deserialize_element(t8).error(), Errc::bad_element);
+  const Element g = *ed.base_mul(Scalar{1});
+  Element mixed;
+  ASSERT_EQ(crypto_core_ed25519_add(mixed.data(), g.data(), t8.data()), 0);
+  EXPECT_EQ(ed.deserialize_element(mixed).error(), Errc::bad_element);
+  EXPECT_TRUE(ed.deserialize_element(g));
+  // ristretto255: s = p is not canonical, s = 1 is negative (odd); both are invalid encodings.
+  EXPECT_EQ(
+      ri.deserialize_element(*from_hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"))
+          .error(),
+      Errc::bad_element);
+  EXPECT_EQ(ri.deserialize_element(Element{1}).error(), Errc::bad_element);
+  // Scalars: every value from L to 2^256 - 1 is rejected, not reduced.
+  auto big = *from_hex("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+  EXPECT_EQ(deserialize_scalar(big).error(), Errc::bad_scalar);
+  auto l_plus_1 = *from_hex("eed3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+  EXPECT_EQ(deserialize_scalar(l_plus_1).error(), Errc::bad_scalar);
+}
+
+TEST(Frost, OversizedSignerSetsRejected) {
+  std::vector<SigningCommitment> list(kMaxParticipants + 1);
+  for (std::size_t i = 0; i < list.size(); ++i) list[i].id = static_cast<Identifier>(i + 1);
+  EXPECT_EQ(validate_commitment_list(list, 2).error(), Errc::bad_commitment_list);
+  list.resize(3);
+  list[2].id = kMaxIdentifier + 1;
+  EXPECT_EQ(validate_commitment_list(list, 2).error(), Errc::bad_commitment_list);
+}
+
+namespace {
+struct Signers {
+  const Suite& suite;
+  DealerOutput dealer;
+  std::vector<SigningCommitment> list;
+  std::vector<SigningNonces> nonces;
+  Bytes msg = {'h', 'i'};
+};
+Signers make_signers(SuiteId id, std::size_t n, std::size_t t, std::uint64_t seed) {
+  SeededEntropy e(seed);
+  Signers s{Suite::get(id), {}, {}, {}, {}};
+  s.dealer = *trusted_dealer_keygen(s.suite, Scalar{5}, n, t, e);
+  s.nonces.resize(t);
+  for (std::size_t i = 0; i < t; ++i)
+    s.list.push_back(
+        *commit(s.suite, static_cast<Identifier>(i + 1), s.dealer.shares[i].value, e, s.nonces[i]));
+  return s;
+}
+}  // namespace
+
+TEST(Frost, NoncesAreConsumedBySigning) {
+  for (auto id : {SuiteId::ed25519, SuiteId::ristretto255}) {
+    auto s = make_signers(id, 4, 3, 9);
+    auto package = SigningPackage::create(s.suite, s.list, s.dealer.group_public_key, s.msg, 3);
+    ASSERT_TRUE(package);
+    auto z = package->sign(1, s.dealer.shares[0].value, s.nonces[0]);
+    ASSERT_TRUE(z);
+    EXPECT_TRUE(s.nonces[0].empty());
+    EXPECT_EQ(package->sign(1, s.dealer.shares[0].value, s.nonces[0]).error(), Errc::nonce_reused);
+    // A moved-from nonce object is empty too: copies cannot be made and moves do not duplicate.
+    SigningNonces moved = std::move(s.nonces[1]);
+    EXPECT_TRUE(s.nonces[1].empty());
+    EXPECT_FALSE(moved.empty());
+    // Signer 3 refuses a list whose entry for it is not its own commitment (and burns the nonces).
+    auto forged = s.list;
+    std::swap(forged[2].hiding, forged[2].binding);
+    auto bad = SigningPackage::create(s.suite, forged, s.dealer.group_public_key, s.msg);
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->sign(3, s.dealer.shares[2].value, s.nonces[2]).error(), Errc::commitment_mismatch);
+    EXPECT_TRUE(s.nonces[2].empty());
+    EXPECT_EQ(package->sign(4, s.dealer.shares[3].value, moved).error(), Errc::unknown_participant);
+  }
+}
+
+TEST(Frost, PackageLambdasMatchTheRfcFormula) {
+  auto s = make_signers(SuiteId::ristretto255, 300, 40, 3);
+  // Spread identifiers out, including ones above 255, so differences cover both signs.
+  for (std::size_t i = 0; i < s.list.size(); ++i) s.list[i].id = static_cast<Identifier>(1 + i * 7);
+  auto package = SigningPackage::create(s.suite, s.list, s.dealer.group_public_key, s.msg);
+  ASSERT_TRUE(package);
+  for (std::size_t i = 0; i < s.list.size(); ++i)
+    EXPECT_EQ(package->lambda(i), *derive_interpolating_value(s.list, s.list[i].id)) << i;
+  EXPECT_EQ(package->position(8), std::optional<std::size_t>(1));
+  EXPECT_EQ(package->position(9), std::nullopt);
+}
+
+TEST(Frost, VerifiedAggregationNamesEveryKindOfBadShare) {
+  for (auto id : {SuiteId::ed25519, SuiteId::ristretto255}) {
+    auto s = make_signers(id, 7, 5, 11);
+    auto package = SigningPackage::create(s.suite, s.list, s.dealer.group_public_key, s.msg, 5);
+    ASSERT_TRUE(package);
+    std::vector<ShareWithKey> shares;
+    for (std::size_t i = 0; i < 5; ++i) {
+      const auto pid = static_cast<Identifier>(i + 1);
+      auto z = package->sign(pid, s.dealer.shares[i].value, s.nonces[i]);
+      ASSERT_TRUE(z);
+      shares.push_back({pid, *z, *public_share_from_commitment(s.suite, pid, s.dealer.vss_commitment)});
+      EXPECT_TRUE(package->verify_share(pid, shares.back().public_share, *z));
+    }
+    auto sig = aggregate_verified(*package, shares);
+    ASSERT_TRUE(sig);
+    EXPECT_TRUE(verify_signature(s.suite, s.dealer.group_public_key, s.msg, *sig));
+    // The optimistic path gives the same signature.
+    EXPECT_EQ(*aggregate(s.suite, s.list, s.msg, s.dealer.group_public_key, shares), *sig);
+    // A share checked against another signer's public share fails; a share for someone outside the
+    // package is unknown; shares out of order are refused.
+    EXPECT_EQ(package->verify_share(2, shares[0].public_share, shares[1].share).error(), Errc::invalid_share);
+    EXPECT_EQ(package->verify_share(6, shares[0].public_share, shares[0].share).error(),
+              Errc::unknown_participant);
+    auto swapped = shares;
+    std::swap(swapped[0], swapped[1]);
+    EXPECT_EQ(aggregate_verified(*package, swapped).error(), Errc::bad_commitment_list);
+    // Two cheaters whose errors cancel still produce a valid sum; only per-share checks name them.
+    auto cancel = shares;
+    Scalar delta{3};
+    crypto_core_ed25519_scalar_add(cancel[1].share.data(), cancel[1].share.data(), delta.data());
+    crypto_core_ed25519_scalar_sub(cancel[3].share.data(), cancel[3].share.data(), delta.data());
+    EXPECT_TRUE(aggregate(s.suite, s.list, s.msg, s.dealer.group_public_key, cancel));
+    Identifier culprit = 0;
+    EXPECT_EQ(aggregate_verified(*package, cancel, &culprit).error(), Errc::invalid_share);
+    EXPECT_EQ(culprit, 2u);
+  }
+}
+
 TEST(Frost, CommitmentListAndThresholdValidation) {
   const auto& s = Suite::get(SuiteId::ristretto255);
   SeededEntropy e(1);
