@@ -119,6 +119,17 @@ Result<std::shared_ptr<const rotor::ValidatorSet>> sim_validator_set(const Stake
   return rotor::ValidatorSet::create(epoch, std::move(stakes), std::move(keys), std::move(regions));
 }
 
+Result<std::unique_ptr<RotorNode>> make_rotor_node(std::shared_ptr<const rotor::ValidatorSet> set,
+                                                   const rotor::EngineConfig& engine,
+                                                   const RotorNodeConfig& node, Slot slot,
+                                                   ValidatorIndex leader, ValidatorIndex self) {
+  STAKECAST_TRY(rotor::Engine e, rotor::Engine::create(engine, sim_key(self)));
+  STAKECAST_TRY_STATUS(e.add_epoch(Slot{0}, set));
+  e.on_slot(slot);
+  e.set_leader(slot, leader);
+  return std::make_unique<RotorNode>(std::move(e), node);
+}
+
 Result<std::vector<std::unique_ptr<Node>>> make_rotor_nodes(std::shared_ptr<const rotor::ValidatorSet> set,
                                                             const rotor::EngineConfig& engine,
                                                             const RotorNodeConfig& node, Slot slot,
@@ -126,11 +137,8 @@ Result<std::vector<std::unique_ptr<Node>>> make_rotor_nodes(std::shared_ptr<cons
   std::vector<std::unique_ptr<Node>> nodes;
   nodes.reserve(set->size());
   for (std::uint32_t i = 0; i < set->size(); ++i) {
-    STAKECAST_TRY(rotor::Engine e, rotor::Engine::create(engine, sim_key(ValidatorIndex{i})));
-    STAKECAST_TRY_STATUS(e.add_epoch(Slot{0}, set));
-    e.on_slot(slot);
-    e.set_leader(slot, leader);
-    nodes.push_back(std::make_unique<RotorNode>(std::move(e), node));
+    STAKECAST_TRY(auto n, make_rotor_node(set, engine, node, slot, leader, ValidatorIndex{i}));
+    nodes.push_back(std::move(n));
   }
   return nodes;
 }

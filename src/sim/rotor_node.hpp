@@ -76,8 +76,13 @@ crypto::Ed25519Keypair sim_key(ValidatorIndex v);
 // The table's stakes and regions (same index order) with sim_key() keys. Errors: ValidatorSetErrc.
 Result<std::shared_ptr<const rotor::ValidatorSet>> sim_validator_set(const StakeTable& table, Epoch epoch);
 
-// One RotorNode per validator, all with `set` from slot 0, at `slot` with `leader` as its leader.
+// The RotorNode of validator `self`, with `set` from slot 0, at `slot` with `leader` as its leader.
 // Errors: the engine's invalid_config.
+Result<std::unique_ptr<RotorNode>> make_rotor_node(std::shared_ptr<const rotor::ValidatorSet> set,
+                                                   const rotor::EngineConfig& engine,
+                                                   const RotorNodeConfig& node, Slot slot,
+                                                   ValidatorIndex leader, ValidatorIndex self);
+// One RotorNode per validator of `set`, as above.
 Result<std::vector<std::unique_ptr<Node>>> make_rotor_nodes(std::shared_ptr<const rotor::ValidatorSet> set,
                                                             const rotor::EngineConfig& engine,
                                                             const RotorNodeConfig& node, Slot slot,

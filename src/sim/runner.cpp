@@ -162,7 +162,8 @@ void Runner::dispatch(Event& e) {
       [[fallthrough]];
     }
     case Ev::deliver:
-    case Ev::command:
+    case Ev::command: {
+      const std::uint32_t node = e.node;
       if (s.crashed) {
         if (e.kind == Ev::command)
           commands_.erase(e.aux);
@@ -177,13 +178,14 @@ void Runner::dispatch(Event& e) {
           Event w;
           w.at = std::max(s.busy_until, now_);
           w.kind = Ev::cpu_done;
-          w.node = e.node;
+          w.node = node;
           push(std::move(w));
         }
         return;
       }
       input(e);
       return;
+    }
     case Ev::uplink_free:
       if (s.crashed) return;
       s.uplink_busy = false;
