@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/machine.hpp"
+
 namespace stakecast::node {
 
 const char* describe(Errc e) {
@@ -26,7 +28,14 @@ const char* describe(Errc e) {
 
 namespace {
 constexpr std::string_view kYamux = "/yamux/1.0.0";
+
+// Moves what a stream-level machine wants to send into its Yamux stream.
+template <ByteMachine M>
+void pull_into_stream(M& m, yamux::Session& mux, StreamId stream) {
+  std::uint8_t buf[512];
+  while (std::size_t k = m.poll_transmit(buf)) (void)mux.write(stream, BytesView(buf, k));
 }
+}  // namespace
 
 Node::Node(const crypto::Ed25519Keypair& identity, Config config, Entropy& entropy)
     : identity_(identity),
@@ -178,10 +187,7 @@ void Node::open_negotiation(Connection& c, std::uint32_t sid, mss::Role role,
 void Node::flush_stream_negotiation(Connection& c, std::uint32_t sid) {
   auto it = c.streams.find(sid);
   if (it == c.streams.end()) return;
-  auto& n = it->second.negotiation;
-  if (!n) return;
-  std::uint8_t buf[512];
-  while (std::size_t k = n->poll_transmit(buf)) (void)c.yamux->write(StreamId{sid}, BytesView(buf, k));
+  if (auto& n = it->second.negotiation) pull_into_stream(*n, *c.yamux, StreamId{sid});
 }
 
 void Node::negotiated(ConnId id, Connection& c, std::uint32_t sid, std::string protocol, bool inbound,
@@ -197,14 +203,17 @@ void Node::negotiated(ConnId id, Connection& c, std::uint32_t sid, std::string p
       (void)c.yamux->write(stream, identify::make_message(identity_.public_key(), config_.agent_version,
                                                           config_.listen_addrs, protos, c.addr));
       (void)c.yamux->close_write(stream);
+    } else {
+      s.identify.emplace(now, c.peer);  // the answer must come from the authenticated peer
     }
   } else if (protocol == identify::kPushProtocolId) {
     s.handler = Handler::identify_push;
+    s.identify.emplace(now, c.peer);
   } else if (protocol == ping::kProtocolId) {
     s.handler = inbound ? Handler::ping_answer : Handler::ping_request;
     if (!inbound) {
-      auto payload = s.ping_initiator.start(entropy_, now);
-      (void)c.yamux->write(stream, payload);
+      (void)s.ping_initiator.ping(entropy_, now);
+      pull_into_stream(s.ping_initiator, *c.yamux, stream);
     }
   } else {
     s.handler = Handler::app;
@@ -238,24 +247,31 @@ void Node::on_stream_bytes(ConnId id, Connection& c, std::uint32_t sid, BytesVie
     }
     case Handler::identify_request:
     case Handler::identify_push:
-      if (auto st = s.identify.on_bytes(bytes); !st) {
+      if (!s.identify || !s.identify->on_bytes(bytes, now)) {
         (void)c.yamux->reset(stream);
         c.streams.erase(it);
         return;
       }
-      if (auto info = s.identify.info()) {
-        emit(IdentifyReceived{id, *info});
-        s.identify = identify::Reader{};
-      }
+      if (auto ev = s.identify->poll_event()) emit(IdentifyReceived{id, std::move(ev->info)});
       return;
     case Handler::ping_answer:
-      if (Bytes echo = s.ping_responder.on_bytes(bytes); !echo.empty()) (void)c.yamux->write(stream, echo);
+      if (!s.ping_responder.on_bytes(bytes, now)) {
+        (void)c.yamux->reset(stream);
+        c.streams.erase(it);
+        return;
+      }
+      pull_into_stream(s.ping_responder, *c.yamux, stream);
       return;
     case Handler::ping_request: {
-      const auto outcome = s.ping_initiator.on_bytes(bytes, now);
-      if (outcome == ping::Initiator::Outcome::pending) return;
-      emit(PingResult{id, outcome == ping::Initiator::Outcome::ok, s.ping_initiator.rtt()});
-      (void)c.yamux->close_write(stream);
+      if (!s.ping_initiator.on_bytes(bytes, now)) {
+        emit(PingResult{id, false, {}});
+        (void)c.yamux->close_write(stream);
+        return;
+      }
+      if (auto ev = s.ping_initiator.poll_event()) {
+        emit(PingResult{id, true, ev->rtt});
+        (void)c.yamux->close_write(stream);
+      }
       return;
     }
     case Handler::identify_answer:

@@ -159,7 +159,7 @@ class Node {
     Handler handler = Handler::negotiating;
     std::optional<mss::Negotiation> negotiation;  // while negotiating; role listener = inbound
     Bytes pending;                                // application bytes that arrived with the negotiation
-    identify::Reader identify;
+    std::optional<identify::Reader> identify;     // identify request or push
     ping::Responder ping_responder;
     ping::Initiator ping_initiator;
   };
