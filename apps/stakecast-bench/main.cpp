@@ -12,6 +12,7 @@
 #include "demo.hpp"
 #include "erasure/erasure_bench.hpp"
 #include "frost/frost_bench.hpp"
+#include "noise/noise_bench.hpp"
 #include "p2p/p2p_bench.hpp"
 #include "rotor/rotor_bench.hpp"
 
@@ -32,6 +33,8 @@ const Suite kSuites[] = {
     {"rotor", "Rotor engine: amplification, time to deliver vs its bound, receive throughput, path trade-off",
      stakecast::bench::run_rotor},
     {"p2p", "libp2p host over loopback vs plain TCP and ChaCha20-Poly1305", stakecast::bench::run_p2p},
+    {"noise", "Noise session transport and handshake vs bare ChaCha20-Poly1305 and public-key work",
+     stakecast::bench::run_noise},
 };
 
 }  // namespace

@@ -6,11 +6,20 @@
 #include <cstdlib>
 
 namespace stakecast::crypto {
+namespace {
+// PERF: fetch the implementation once; EVP_chacha20_poly1305() makes every context init pay a provider
+// lookup, and Noise builds a fresh cipher for every key it mixes.
+const EVP_CIPHER* cipher() {
+  static EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr);
+  if (c == nullptr) std::abort();  // our invariant: OpenSSL 3 has ChaCha20-Poly1305
+  return c;
+}
+}  // namespace
 
 ChaChaPoly::ChaChaPoly(const Key& key) : key_(key), enc_(EVP_CIPHER_CTX_new()), dec_(EVP_CIPHER_CTX_new()) {
   if (enc_ == nullptr || dec_ == nullptr ||
-      EVP_EncryptInit_ex(enc_, EVP_chacha20_poly1305(), nullptr, nullptr, nullptr) != 1 ||
-      EVP_DecryptInit_ex(dec_, EVP_chacha20_poly1305(), nullptr, nullptr, nullptr) != 1)
+      EVP_EncryptInit_ex(enc_, cipher(), nullptr, nullptr, nullptr) != 1 ||
+      EVP_DecryptInit_ex(dec_, cipher(), nullptr, nullptr, nullptr) != 1)
     std::abort();  // our invariant: OpenSSL 3 has ChaCha20-Poly1305
 }
 

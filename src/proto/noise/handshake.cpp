@@ -119,10 +119,7 @@ std::pair<Key, Key> SymmetricState::split() const { return hkdf2(ck_, {}); }
 
 HandshakeXX::HandshakeXX(bool initiator, const crypto::X25519Keypair& static_key,
                          const crypto::X25519Keypair& ephemeral, BytesView prologue)
-    : initiator_(initiator),
-      s_(crypto::X25519Keypair::from_secret(static_key.secret)),
-      e_(crypto::X25519Keypair::from_secret(ephemeral.secret)),
-      ss_(kProtocolName) {
+    : initiator_(initiator), s_(static_key), e_(ephemeral), ss_(kProtocolName) {
   ss_.mix_hash(prologue);
 }
 
