@@ -178,9 +178,7 @@ void Node::established(ConnId id, Connection& c, TimePoint now) {
 
 void Node::open_negotiation(Connection& c, std::uint32_t sid, mss::Role role,
                             std::vector<std::string> protocols, TimePoint now) {
-  Stream s;
-  s.negotiation.emplace(role, std::move(protocols), now);
-  c.streams.emplace(sid, std::move(s));
+  c.streams[sid].negotiation.emplace(role, std::move(protocols), now);
   flush_stream_negotiation(c, sid);
 }
 
