@@ -1,16 +1,21 @@
-// stakecast-sim: block dissemination over real stake and real latencies, strategies side by side
-// (issue 6 items 3-5 and 7). Every strategy runs the same seeded runs; the table and --json report
-// stake-weighted arrival times, node percentiles, bytes and amplification. Design: docs/simulator.md.
+// stakecast-sim: block dissemination over real stake and real latencies, strategies side by side, with an
+// optional Alpenglow-style vote workload (issue 6 items 3-8). Every strategy runs the same seeded runs;
+// the tables, --json, --csv and --plot report stake-weighted arrival and finalization times, node
+// percentiles, bytes per role and amplification. Design: docs/simulator.md; validation against the
+// Alpenglow paper: docs/sim-validation.md.
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "output.hpp"
 #include "sim/block_run.hpp"
 #include "sim/data_files.hpp"
 #include "sim/topology.hpp"
@@ -19,6 +24,7 @@ namespace {
 
 using namespace stakecast;
 using namespace stakecast::sim;
+using namespace stakecast::simapp;
 
 struct Options {
   std::string data_dir = STAKECAST_DATA_DIR;
@@ -26,30 +32,28 @@ struct Options {
   std::string stake_format = "auto";
   std::string leader = "random";
   std::string hop = "half-rtt";
-  std::vector<std::string> strategies{"rotor-psp", "rotor-iid", "direct"};
+  std::vector<std::string> strategies{"rotor-psp", "rotor-iid", "turbine", "direct"};
   std::size_t block_bytes = 1u << 20;
   unsigned gamma = 32;
   double kappa = 2.0;
+  unsigned total_shreds = 0;  // Gamma; 0 = kappa x gamma
   std::size_t shred_bytes = 1024;
+  unsigned fanout = 200;
   std::uint64_t seed = 1;
   unsigned runs = 1;
   double upload_mbps = 0, download_mbps = 0;
   std::string uplink = "fifo";
-  double cpu_shred_us = 0, cpu_slice_us = 0, cpu_leader_shred_us = 0;
-  std::string json_path;
+  double cpu_shred_us = 0, cpu_slice_us = 0, cpu_leader_shred_us = 0, cpu_vote_us = 0;
+  bool votes = false, no_certificates = false;
+  unsigned vote_bytes = 192, cert_bytes = 448;
+  std::string json_path, csv_dir, plot_dir;
+  std::string progress = "auto";
+  bool per_run = false;
 };
 
 [[noreturn]] void die(const std::string& msg) {
   std::fprintf(stderr, "stakecast-sim: %s\n", msg.c_str());
   std::exit(2);
-}
-
-nlohmann::json ms_json(std::optional<Duration> d) { return d ? nlohmann::json(to_ms(*d)) : nlohmann::json(); }
-std::string ms_text(std::optional<Duration> d) {
-  if (!d) return "never";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", to_ms(*d));
-  return buf;
 }
 
 // The leader of run `run`: an index, the heaviest validator at (or nearest to) a city's ping server, or
@@ -58,10 +62,10 @@ ValidatorIndex pick_leader(const Options& o, const StakeTable& table, const Topo
                            const PingData& pings, unsigned run) {
   const std::string& l = o.leader;
   if (!l.empty() && std::all_of(l.begin(), l.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    const unsigned long v = std::stoul(l);
-    if (v >= table.size())
-      die("--leader " + l + ": the stake table has " + std::to_string(table.size()) + " validators");
-    return ValidatorIndex{static_cast<std::uint32_t>(v)};
+    if (l.size() > 9 || std::stoul(l) >= table.size())
+      die("--leader " + l + ": the stake table has " + std::to_string(table.size()) + " validators (0.." +
+          std::to_string(table.size() - 1) + ")");
+    return ValidatorIndex{static_cast<std::uint32_t>(std::stoul(l))};
   }
   if (l == "random") {
     std::uint8_t material[12];
@@ -92,6 +96,28 @@ ValidatorIndex pick_leader(const Options& o, const StakeTable& table, const Topo
   return *pick;
 }
 
+// Progress on stderr, only when it is a terminal (or forced): one line rewritten in place.
+class Progress {
+ public:
+  Progress(bool on, std::size_t total) : on_(on), total_(total) {}
+  void update(std::size_t done, const std::string& what, std::uint64_t events, TimePoint now) {
+    if (!on_) return;
+    constexpr int kWidth = 24;
+    const int filled = total_ ? static_cast<int>(kWidth * done / total_) : 0;
+    std::fprintf(stderr, "\r[%-*s] %zu/%zu %-22s %9.2fM events  t=%8.1f ms", kWidth,
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(), done, total_, what.c_str(),
+                 static_cast<double>(events) / 1e6, to_ms(now - TimePoint{}));
+    std::fflush(stderr);
+  }
+  void finish() {
+    if (on_) std::fprintf(stderr, "\r%*s\r", 100, "");
+  }
+
+ private:
+  bool on_;
+  std::size_t total_;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -104,17 +130,20 @@ int main(int argc, char** argv) try {
       ->capture_default_str();
   app.add_option("--hop", o.hop, "one-way delay per hop: half-rtt or rtt (the Alpenglow paper's convention)")
       ->capture_default_str();
-  app.add_option("--strategies", o.strategies, "rotor-psp, rotor-iid, direct")
+  app.add_option("--strategies", o.strategies, "rotor-psp, rotor-iid, turbine, direct")
       ->delimiter(',')
       ->capture_default_str();
   app.add_option("--block-size", o.block_bytes, "block bytes")->capture_default_str();
-  app.add_option("--gamma", o.gamma, "data shreds per slice")->capture_default_str();
+  app.add_option("--gamma", o.gamma, "data shreds per slice (gamma)")->capture_default_str();
   app.add_option("--kappa", o.kappa, "coding ratio: Gamma = kappa x gamma shreds per slice")
       ->capture_default_str();
+  app.add_option("--total-shreds", o.total_shreds, "Gamma, shreds per slice (overrides --kappa)");
   app.add_option("--shred-size", o.shred_bytes, "payload bytes per shred")->capture_default_str();
+  app.add_option("--fanout", o.fanout, "Turbine tree fanout")->capture_default_str();
   app.add_option("--seed", o.seed, "seed of block contents, leader draws, loss and jitter")
       ->capture_default_str();
-  app.add_option("--runs", o.runs, "runs per strategy (seeds seed, seed+1, ...)")->capture_default_str();
+  app.add_option("--runs", o.runs, "runs per strategy (slot, block and leader draw change per run)")
+      ->capture_default_str();
   app.add_option("--upload-mbps", o.upload_mbps, "per-node upload, Mbit/s (0 = unlimited)")
       ->capture_default_str();
   app.add_option("--download-mbps", o.download_mbps, "per-node download, Mbit/s (0 = unlimited)")
@@ -123,9 +152,20 @@ int main(int argc, char** argv) try {
   app.add_option("--cpu-shred-us", o.cpu_shred_us, "Rotor: CPU per shred received, microseconds");
   app.add_option("--cpu-slice-us", o.cpu_slice_us, "Rotor: CPU per slice decoded, microseconds");
   app.add_option("--cpu-leader-shred-us", o.cpu_leader_shred_us, "Rotor: leader CPU per shred, microseconds");
+  app.add_flag("--votes", o.votes, "add the Alpenglow-style vote workload and report finalization");
+  app.add_option("--vote-bytes", o.vote_bytes, "bytes per vote")->capture_default_str();
+  app.add_option("--cert-bytes", o.cert_bytes, "bytes per certificate")->capture_default_str();
+  app.add_flag("--no-certificates", o.no_certificates, "votes only: nobody forwards assembled certificates");
+  app.add_option("--cpu-vote-us", o.cpu_vote_us, "CPU per vote or certificate received, microseconds");
   app.add_option("--json", o.json_path, "write per-strategy results as JSON to this file");
+  app.add_option("--csv", o.csv_dir, "write one CSV per strategy and run (one row per validator) here");
+  app.add_option("--plot", o.plot_dir, "write PNG plots (gnuplot) and their data here");
+  app.add_option("--progress", o.progress, "auto (when stderr is a terminal), on or off")
+      ->capture_default_str();
+  app.add_flag("--per-run", o.per_run, "print a table row per run, not only the summary");
   CLI11_PARSE(app, argc, argv);
 
+  // Parameters first: every complaint names its flag.
   if (o.stake.empty()) o.stake = o.data_dir + "/solana_epoch780_stake_location.csv";
   StakeFormat format = guess_stake_format(o.stake);
   if (o.stake_format != "auto") {
@@ -141,18 +181,55 @@ int main(int argc, char** argv) try {
   std::vector<Strategy> strategies;
   for (const auto& s : o.strategies) {
     auto st = strategy_from_name(s);
-    if (!st) die("--strategies: unknown strategy " + s);
+    if (!st) die("--strategies: unknown strategy '" + s + "' (rotor-psp, rotor-iid, turbine, direct)");
     strategies.push_back(*st);
   }
-  const double total = o.kappa * o.gamma;
+  if (strategies.empty()) die("--strategies: none given");
   if (o.gamma == 0 || o.gamma > 255) die("--gamma " + std::to_string(o.gamma) + ": must be 1..255");
-  if (o.kappa < 1.0 || total > 255.0 || std::abs(total - std::round(total)) > 1e-9)
-    die("--kappa: Gamma = kappa x gamma must be a whole number from gamma to 255");
+  unsigned total = o.total_shreds;
+  if (total == 0) {
+    const double t = o.kappa * o.gamma;
+    if (!(t >= 1.0) || std::abs(t - std::round(t)) > 1e-9)
+      die("--kappa " + std::to_string(o.kappa) + ": kappa x gamma must be a whole number of shreds");
+    if (t > 255.0)
+      die("--kappa " + std::to_string(o.kappa) + ": Gamma = kappa x gamma = " +
+          std::to_string(std::lround(t)) + " is above 255 (Reed-Solomon over GF(2^8))");
+    total = static_cast<unsigned>(std::lround(t));
+  }
+  if (total > 255) die("--total-shreds " + std::to_string(total) + ": Gamma must be at most 255");
+  if (total < o.gamma)
+    die("Gamma " + std::to_string(total) + " < gamma " + std::to_string(o.gamma) +
+        ": a slice needs at least gamma shreds (--kappa >= 1, --total-shreds >= --gamma)");
   if (o.block_bytes == 0) die("--block-size: must be positive");
   if (o.shred_bytes == 0 || o.shred_bytes > 64 * 1024) die("--shred-size: must be 1..65536");
+  if (o.fanout == 0) die("--fanout: must be positive");
   if (o.runs == 0) die("--runs: must be positive");
-  if (o.upload_mbps < 0 || o.download_mbps < 0) die("bandwidth must not be negative");
+  if (o.upload_mbps < 0) die("--upload-mbps: must not be negative");
+  if (o.download_mbps < 0) die("--download-mbps: must not be negative");
+  if (o.cpu_shred_us < 0 || o.cpu_slice_us < 0 || o.cpu_leader_shred_us < 0 || o.cpu_vote_us < 0)
+    die("--cpu-*-us: must not be negative");
+  Uplink uplink = Uplink::fifo;
+  if (o.uplink == "prio")
+    uplink = Uplink::prio;
+  else if (o.uplink != "fifo")
+    die("--uplink " + o.uplink + ": expected fifo or prio");
+  bool progress_on = isatty(2) != 0;
+  if (o.progress == "on")
+    progress_on = true;
+  else if (o.progress == "off")
+    progress_on = false;
+  else if (o.progress != "auto")
+    die("--progress " + o.progress + ": expected auto, on or off");
+  if (!o.plot_dir.empty() && !gnuplot_available())
+    die("--plot: gnuplot not found in PATH (Debian: apt-get install gnuplot-nox; scripts/install-deps.sh)");
+  for (const std::string* dir : {&o.csv_dir, &o.plot_dir}) {
+    if (dir->empty()) continue;
+    std::error_code ec;
+    std::filesystem::create_directories(*dir, ec);
+    if (ec) die((dir == &o.csv_dir ? "--csv " : "--plot ") + *dir + ": " + ec.message());
+  }
 
+  // Data files.
   LoadError err;
   auto table = load_stake_table(o.stake, format, &err);
   if (!table) die(err.message());
@@ -163,93 +240,90 @@ int main(int argc, char** argv) try {
   auto topo = Topology::build(*table, *pings, hop, &diag);
   if (!topo) die(o.stake + ": " + topo.error().message() + ": " + diag.detail);
   auto latency = std::make_shared<const Topology>(std::move(*topo));
+  std::vector<ValidatorIndex> leaders;
+  for (unsigned run = 0; run < o.runs; ++run)
+    leaders.push_back(pick_leader(o, *table, *latency, *pings, run));
 
+  Setup setup{o.stake,  table->size(), o.hop,    o.block_bytes, o.gamma,
+              total,    o.shred_bytes, o.fanout, o.upload_mbps, o.download_mbps,
+              o.uplink, o.seed,        o.runs,   o.votes,       o.leader};
   std::printf(
       "%zu validators from %s; %zu sites (%zu placed by table, %zu by distance, %zu unlocated); hop %s\n",
       table->size(), o.stake.c_str(), latency->report().sites, latency->report().from_table,
       latency->report().by_distance, latency->report().unlocated, o.hop.c_str());
   std::printf(
-      "block %zu B, gamma %u, Gamma %.0f, shred %zu B, upload %.0f Mbit/s, download %.0f Mbit/s, runs %u\n\n",
-      o.block_bytes, o.gamma, total, o.shred_bytes, o.upload_mbps, o.download_mbps, o.runs);
-  std::printf("%-10s %4s %6s %9s %9s %9s %9s %9s %9s %9s %7s %7s %10s %9s\n", "strategy", "run", "leader",
-              "60%stk", "80%stk", "100%stk", "p50", "p90", "p99", "max", "ampl", "ldr_up", "events/s",
-              "wall_s");
+      "block %zu B, gamma %u, Gamma %u, shred %zu B, fanout %u, upload %.0f Mbit/s, download %.0f Mbit/s, "
+      "CPU model %s, runs %u%s\n\n",
+      o.block_bytes, o.gamma, total, o.shred_bytes, o.fanout, o.upload_mbps, o.download_mbps,
+      (o.cpu_shred_us + o.cpu_slice_us + o.cpu_leader_shred_us + o.cpu_vote_us) > 0 ? "on" : "off", o.runs,
+      o.votes ? ", votes on" : "");
+  if (o.per_run) print_run_header(o.votes);
 
-  nlohmann::json doc;
-  doc["stake_file"] = o.stake;
-  doc["validators"] = table->size();
-  doc["hop"] = o.hop;
-  doc["block_bytes"] = o.block_bytes;
-  doc["gamma"] = o.gamma;
-  doc["Gamma"] = static_cast<unsigned>(total);
-  doc["shred_bytes"] = o.shred_bytes;
-  doc["upload_mbps"] = o.upload_mbps;
-  doc["download_mbps"] = o.download_mbps;
-  doc["uplink"] = o.uplink;
-  doc["seed"] = o.seed;
-  doc["cipher"] = "none (payload bytes only; framing/encryption not modelled)";
+  std::vector<Stake> stakes;
+  for (const auto& v : table->validators()) stakes.push_back(v.stake);
+  Progress progress(progress_on, strategies.size() * o.runs);
+  std::vector<StrategyRuns> all;
+  std::size_t done = 0;
   for (Strategy s : strategies) {
-    nlohmann::json js;
-    js["name"] = std::string(to_string(s));
+    StrategyRuns sr;
+    sr.name = std::string(to_string(s));
     for (unsigned run = 0; run < o.runs; ++run) {
       BlockRunConfig c;
       c.strategy = s;
       c.block_bytes = o.block_bytes;
       c.data_shreds = static_cast<std::uint8_t>(o.gamma);
-      c.total_shreds = static_cast<std::uint8_t>(std::lround(total));
+      c.total_shreds = static_cast<std::uint8_t>(total);
       c.shred_payload = o.shred_bytes;
-      c.leader = pick_leader(o, *table, *latency, *pings, run);
+      c.turbine_fanout = o.fanout;
+      c.leader = leaders[run];
+      c.slot = Slot{1 + run};
       c.block_seed = o.seed + run;
       c.runner.seed = o.seed + run;
       c.runner.link.upload_bps = static_cast<std::uint64_t>(o.upload_mbps * 1e6 / 8);
       c.runner.link.download_bps = static_cast<std::uint64_t>(o.download_mbps * 1e6 / 8);
-      if (o.uplink == "prio")
-        c.runner.uplink = Uplink::prio;
-      else if (o.uplink != "fifo")
-        die("--uplink " + o.uplink + ": expected fifo or prio");
+      c.runner.uplink = uplink;
       c.cpu.per_shred_received = Duration(std::llround(o.cpu_shred_us * 1e3));
       c.cpu.per_slice_completed = Duration(std::llround(o.cpu_slice_us * 1e3));
       c.cpu.per_leader_shred = Duration(std::llround(o.cpu_leader_shred_us * 1e3));
-      c.store_bytes = 4u << 20;  // one block's shreds per node, enough for a single-block run
+      c.store_bytes = std::max<std::size_t>(4u << 20, 2 * total * (o.block_bytes / o.gamma + o.shred_bytes));
+      c.votes = o.votes;
+      c.vote.vote_bytes = o.vote_bytes;
+      c.vote.cert_bytes = o.cert_bytes;
+      c.vote.certificates = !o.no_certificates;
+      c.vote.cpu_per_vote = Duration(std::llround(o.cpu_vote_us * 1e3));
+      const std::string what = sr.name + " run " + std::to_string(run + 1);
+      c.progress = [&](std::uint64_t events, TimePoint now) { progress.update(done, what, events, now); };
       const auto w0 = std::chrono::steady_clock::now();
       auto r = run_block(*table, latency, c);
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
-      if (!r) die(std::string(to_string(s)) + ": " + r.error().message());
-      std::printf("%-10s %4u %6u %9s %9s %9s %9s %9s %9s %9s %7.2f %7.2f %10.0f %9.2f\n",
-                  std::string(to_string(s)).c_str(), run, c.leader.get(), ms_text(r->stake60).c_str(),
-                  ms_text(r->stake80).c_str(), ms_text(r->stake100).c_str(), ms_text(r->p50).c_str(),
-                  ms_text(r->p90).c_str(), ms_text(r->p99).c_str(), ms_text(r->max).c_str(), r->amplification,
-                  r->leader_upload, static_cast<double>(r->events) / wall, wall);
-      std::fflush(stdout);
-      nlohmann::json jr;
-      jr["leader"] = c.leader.get();
-      jr["stake_ms"] = {
-          {"60", ms_json(r->stake60)}, {"80", ms_json(r->stake80)}, {"100", ms_json(r->stake100)}};
-      jr["node_ms"] = {{"p50", ms_json(r->p50)},
-                       {"p90", ms_json(r->p90)},
-                       {"p99", ms_json(r->p99)},
-                       {"max", ms_json(r->max)}};
-      jr["complete"] = r->complete;
-      jr["amplification"] = r->amplification;
-      jr["leader_upload"] = r->leader_upload;
-      std::vector<std::uint64_t> others;
-      for (std::size_t i = 0; i < r->bytes_sent.size(); ++i)
-        if (i != c.leader.get()) others.push_back(r->bytes_sent[i]);
-      std::sort(others.begin(), others.end());
-      jr["bytes_sent"] = {{"leader", r->bytes_sent[c.leader.get()]},
-                          {"others_median", others.empty() ? 0 : others[others.size() / 2]},
-                          {"others_max", others.empty() ? 0 : others.back()}};
-      jr["events"] = r->events;
-      jr["wall_s"] = wall;
-      jr["trace"] = to_hex(r->trace);
-      js["runs"].push_back(jr);
+      ++done;
+      if (!r) {
+        progress.finish();
+        die(sr.name + " run " + std::to_string(run) + ": " + r.error().message());
+      }
+      RunRecord rec{run, c.leader, c.slot, std::move(*r), wall};
+      if (o.per_run) {
+        progress.finish();
+        print_run_row(sr.name, rec, o.votes);
+      }
+      if (!o.csv_dir.empty()) {
+        const std::string path = o.csv_dir + "/" + sr.name + "-run" + std::to_string(run) + ".csv";
+        if (!write_run_csv(path, stakes, rec)) die("--csv: cannot write " + path);
+      }
+      if (!o.plot_dir.empty() && run == 0) sr.first = rec;  // plots show the first run
+      sr.runs.push_back(summarize(rec, stakes, o.block_bytes));
     }
-    doc["strategies"].push_back(js);
+    all.push_back(std::move(sr));
   }
-  if (!o.json_path.empty()) {
-    std::ofstream f(o.json_path);
-    if (!f) die("--json " + o.json_path + ": cannot write");
-    f << doc.dump(2) << "\n";
+  progress.finish();
+  print_summary(setup, all);
+  if (!o.json_path.empty() && !write_json(o.json_path, setup, all))
+    die("--json " + o.json_path + ": cannot write");
+  if (!o.plot_dir.empty()) {
+    std::string why;
+    if (!write_plots(o.plot_dir, stakes, all, o.votes, &why)) die("--plot " + o.plot_dir + ": " + why);
+    std::printf("plots: %s/arrival_cdf.png, %s/bytes_per_node.png%s\n", o.plot_dir.c_str(),
+                o.plot_dir.c_str(), o.votes ? (", " + o.plot_dir + "/finalization_cdf.png").c_str() : "");
   }
   return 0;
 } catch (const std::exception& e) {

@@ -12,12 +12,14 @@ std::string_view to_string(Strategy s) {
       return "rotor-iid";
     case Strategy::direct:
       return "direct";
+    case Strategy::turbine:
+      return "turbine";
   }
   return "?";
 }
 
 std::optional<Strategy> strategy_from_name(std::string_view name) {
-  for (Strategy s : {Strategy::rotor_psp, Strategy::rotor_iid, Strategy::direct})
+  for (Strategy s : {Strategy::rotor_psp, Strategy::rotor_iid, Strategy::direct, Strategy::turbine})
     if (to_string(s) == name) return s;
   return std::nullopt;
 }
@@ -37,10 +39,13 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   const std::size_t n = table.size();
   if (config.leader.get() >= n || config.block_bytes == 0 || n < 2) return SimErrc::invalid_config;
   const Bytes block = make_block(config.block_bytes, config.block_seed);
-  const Slot slot{1};
+  const Slot slot = config.slot;
+  const bool direct = config.strategy == Strategy::direct;
+  std::vector<Stake> stakes;
+  for (const auto& v : table.validators()) stakes.push_back(v.stake);
 
   std::vector<std::unique_ptr<Node>> nodes;
-  if (config.strategy == Strategy::direct) {
+  if (direct) {
     DirectBroadcastConfig dc;
     dc.validators = n;
     dc.order = config.direct_order;
@@ -55,27 +60,54 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
     rotor::EngineConfig ec;
     ec.shredder = {config.data_shreds, config.total_shreds, config.shred_payload};
     ec.sampler.strategy = config.strategy == Strategy::rotor_iid ? rotor::SamplingStrategy::iid
+                          : config.strategy == Strategy::turbine ? rotor::SamplingStrategy::turbine
                                                                  : rotor::SamplingStrategy::partition;
+    ec.sampler.turbine_fanout = config.turbine_fanout;
     ec.store.max_bytes = config.store_bytes;
+    ec.repair.repair_after = config.repair_after;
     ec.report_withholding = false;
     STAKECAST_TRY(auto set, sim_validator_set(table, Epoch{1}));
     RotorNodeConfig rc;
     rc.cpu = config.cpu;
     STAKECAST_TRY(nodes, make_rotor_nodes(set, ec, rc, slot, config.leader));
   }
+  if (config.votes) {
+    auto vc = std::make_shared<VoteConfig>(config.vote);
+    vc->stakes = stakes;
+    vc->slot = slot;
+    VoteNode::BlockProbe probe = [direct, slot](const Node& inner) {
+      return direct ? static_cast<const DirectBroadcast&>(inner).completed_at(slot)
+                    : static_cast<const RotorNode&>(inner).block_done(slot);
+    };
+    for (std::uint32_t i = 0; i < n; ++i)
+      nodes[i] = std::make_unique<VoteNode>(std::move(nodes[i]), ValidatorIndex{i}, vc, probe);
+  }
 
   STAKECAST_TRY(Runner r, Runner::create(config.runner, std::move(nodes), std::move(latency)));
   Status started;
   const TimePoint t0{};
-  r.command(config.leader, t0, [&](Node& node, TimePoint now) {
-    if (config.strategy == Strategy::direct) {
-      started = dynamic_cast<DirectBroadcast&>(node).broadcast(slot, block, now);
+  r.command(config.leader, t0, [&](Node& outer, TimePoint now) {
+    Node* node = &outer;
+    if (auto* v = dynamic_cast<VoteNode*>(node)) {
+      v->at(now);
+      node = &v->inner();
+    }
+    if (direct) {
+      started = static_cast<DirectBroadcast&>(*node).broadcast(slot, block, now);
     } else {
-      auto h = dynamic_cast<RotorNode&>(node).broadcast_block(slot, block, now);
+      auto h = static_cast<RotorNode&>(*node).broadcast_block(slot, block, now);
       if (!h) started = Err(h.error());
     }
   });
-  STAKECAST_TRY(std::uint64_t events, r.run());
+  std::uint64_t events = 0;
+  while (true) {
+    const std::uint64_t chunk =
+        config.progress ? std::max<std::uint64_t>(config.progress_every, 1) : ~std::uint64_t{0};
+    STAKECAST_TRY(std::uint64_t done, r.run(TimePoint::max(), chunk));
+    events += done;
+    if (config.progress) config.progress(events, r.now());
+    if (r.idle() || done == 0) break;
+  }
   STAKECAST_TRY_STATUS(started);
 
   BlockRunResult out;
@@ -83,33 +115,57 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   out.peak_events = r.peak_events();
   out.trace = r.trace_hash();
   std::uint64_t total = 0;
+  VoteRunResult votes;
+  auto since = [&](std::optional<TimePoint> t) {
+    return t ? std::optional<Duration>(*t - t0) : std::nullopt;
+  };
   for (std::uint32_t i = 0; i < n; ++i) {
     const ValidatorIndex v{i};
-    std::optional<TimePoint> at = config.strategy == Strategy::direct
-                                      ? r.node_as<DirectBroadcast>(v).completed_at(slot)
-                                      : r.node_as<RotorNode>(v).block_done(slot);
-    out.arrival.push_back(at ? std::optional<Duration>(*at - t0) : std::nullopt);
+    Node* node = &r.node(v);
+    std::uint64_t vote_bytes = 0;
+    if (auto* vn = dynamic_cast<VoteNode*>(node)) {
+      const VoteTimes& t = vn->times();
+      votes.times.push_back(t);
+      votes.notarized.push_back(since(t.notarized));
+      votes.finalized.push_back(since(t.finalized));
+      if (t.finalized && t.fast_finalized && *t.fast_finalized == *t.finalized)
+        ++votes.fast;
+      else if (t.finalized)
+        ++votes.slow;
+      vote_bytes = vn->bytes_sent() + vn->messages_sent() * config.runner.per_message_overhead;
+      votes.bytes_sent.push_back(vote_bytes);
+      node = &vn->inner();
+    }
+    std::optional<TimePoint> at = direct ? static_cast<DirectBroadcast&>(*node).completed_at(slot)
+                                         : static_cast<RotorNode&>(*node).block_done(slot);
+    out.arrival.push_back(since(at));
+    out.relay.push_back(!direct && static_cast<RotorNode&>(*node).engine().metrics().shreds_forwarded > 0);
     if (at && v != config.leader) ++out.complete;
-    out.bytes_sent.push_back(r.stats(v).bytes_sent);
+    // Vote traffic is the same for every strategy; the block's figures leave it out. Bytes received stay
+    // whole (the download a node needs).
+    out.bytes_sent.push_back(r.stats(v).bytes_sent - std::min(vote_bytes, r.stats(v).bytes_sent));
     out.bytes_received.push_back(r.stats(v).bytes_received);
+    out.messages_received.push_back(r.stats(v).messages_received);
     out.messages += r.stats(v).messages_sent;
-    total += r.stats(v).bytes_sent;
+    total += out.bytes_sent.back();
   }
-  std::vector<Stake> stakes;
-  for (const auto& v : table.validators()) stakes.push_back(v.stake);
-  out.stake60 = stake_time(out.arrival, stakes, 0.6);
-  out.stake80 = stake_time(out.arrival, stakes, 0.8);
-  out.stake100 = stake_time(out.arrival, stakes, 1.0);
-  std::vector<std::optional<Duration>> others;
-  for (std::uint32_t i = 0; i < n; ++i)
-    if (i != config.leader.get()) others.push_back(out.arrival[i]);
-  out.p50 = node_percentile(others, 0.5);
-  out.p90 = node_percentile(others, 0.9);
-  out.p99 = node_percentile(others, 0.99);
-  out.max = node_percentile(others, 1.0);
+  const Spread a = spread(out.arrival, stakes, config.leader.get());
+  out.stake50 = a.stake50;
+  out.stake60 = a.stake60;
+  out.stake80 = a.stake80;
+  out.stake100 = a.stake100;
+  out.p50 = a.p50;
+  out.p90 = a.p90;
+  out.p99 = a.p99;
+  out.max = a.max;
   const double block_d = static_cast<double>(config.block_bytes);
   out.amplification = static_cast<double>(total) / (block_d * static_cast<double>(n - 1));
   out.leader_upload = static_cast<double>(out.bytes_sent[config.leader.get()]) / block_d;
+  if (config.votes) {
+    votes.notar = spread(votes.notarized, stakes, config.leader.get());
+    votes.final = spread(votes.finalized, stakes, config.leader.get());
+    out.votes = std::move(votes);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 // broadcast is sim::DirectBroadcast. No I/O.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -15,6 +16,8 @@
 #include "sim/direct_broadcast.hpp"
 #include "sim/rotor_node.hpp"
 #include "sim/runner.hpp"
+#include "sim/stats.hpp"
+#include "sim/vote_node.hpp"
 
 namespace stakecast::sim {
 
@@ -22,9 +25,11 @@ enum class Strategy : std::uint8_t {
   rotor_psp,  // Rotor, relays by partition sampling (PS-P)
   rotor_iid,  // Rotor, relays by independent stake-weighted draws
   direct,     // the leader sends the whole block to everyone
+  turbine,    // the same engine and shreds, forwarded down a per-shred stake-weighted tree (Solana's Turbine)
 };
 std::string_view to_string(Strategy s);
-std::optional<Strategy> strategy_from_name(std::string_view name);  // "rotor-psp", "rotor-iid", "direct"
+// "rotor-psp", "rotor-iid", "direct", "turbine"
+std::optional<Strategy> strategy_from_name(std::string_view name);
 
 struct BlockRunConfig {
   Strategy strategy = Strategy::rotor_psp;
@@ -32,6 +37,7 @@ struct BlockRunConfig {
   std::uint8_t data_shreds = 32;   // gamma
   std::uint8_t total_shreds = 64;  // Gamma; kappa = Gamma / gamma
   std::size_t shred_payload = 1024;
+  std::uint32_t turbine_fanout = 200;
   ValidatorIndex leader{0};
   std::uint64_t block_seed = 1;  // block contents
   RunnerConfig runner{};
@@ -39,20 +45,41 @@ struct BlockRunConfig {
   // Rotor engine memory per node: shreds kept for serving repair. Large runs lower it (repair is off in
   // a single-block run unless a node misses shreds).
   std::size_t store_bytes = 256u << 20;
+  // Rotor engine repair starts this long after a slot's first shred. Late enough by default that a lossless
+  // run measures dissemination alone (round 0 asks the leader directly, which would shortcut slow paths).
+  Duration repair_after = std::chrono::seconds(10);
   DirectBroadcastConfig::Order direct_order = DirectBroadcastConfig::Order::by_receiver;
+  Slot slot{1};  // the block's slot; Rotor committees and Turbine trees are seeded by slot and leader
+  // The Alpenglow-style vote workload on top of the dissemination (stakes and slot are filled in).
+  bool votes = false;
+  VoteConfig vote{};
+  // Called every `progress_every` events with the events so far and the virtual time (progress bars).
+  std::function<void(std::uint64_t events, TimePoint now)> progress{};
+  std::uint64_t progress_every = 1u << 18;
+};
+
+struct VoteRunResult {
+  std::vector<VoteTimes> times;  // per validator, since the broadcast
+  std::vector<std::optional<Duration>> notarized, finalized;
+  std::vector<std::uint64_t> bytes_sent;  // votes and certificates, wire bytes (not in the block's figures)
+  Spread notar, final;
+  std::size_t fast = 0, slow = 0;  // validators finalized by the fast (80%) or the slow (2 x 60%) path first
 };
 
 struct BlockRunResult {
   std::vector<std::optional<Duration>> arrival;  // per validator, since the broadcast; the leader's is 0
-  std::vector<std::uint64_t> bytes_sent, bytes_received;
+  // Per validator: the block's wire bytes (vote traffic excluded), messages received (all).
+  std::vector<std::uint64_t> bytes_sent, bytes_received, messages_received;
+  std::vector<bool> relay;   // forwarded shreds for others (Rotor relays, Turbine nodes with children)
   std::size_t complete = 0;  // validators other than the leader that had the block
-  std::optional<Duration> stake60, stake80, stake100;
+  std::optional<Duration> stake50, stake60, stake80, stake100;
   std::optional<Duration> p50, p90, p99, max;  // over validators other than the leader
   double amplification = 0;                    // bytes sent by everyone / (block x (N - 1))
   double leader_upload = 0;                    // bytes sent by the leader / block
   std::uint64_t events = 0, messages = 0;
   std::size_t peak_events = 0;
   crypto::Hash256 trace{};
+  std::optional<VoteRunResult> votes;
 };
 
 // Errors: invalid_config (bad shred split, leader outside the table, empty block), the engine's.

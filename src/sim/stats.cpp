@@ -37,4 +37,21 @@ std::optional<Duration> node_percentile(std::span<const std::optional<Duration>>
   return got[k - 1];
 }
 
+Spread spread(std::span<const std::optional<Duration>> arrival, std::span<const Stake> stake,
+              std::optional<std::size_t> exclude) {
+  Spread s;
+  s.stake50 = stake_time(arrival, stake, 0.5);
+  s.stake60 = stake_time(arrival, stake, 0.6);
+  s.stake80 = stake_time(arrival, stake, 0.8);
+  s.stake100 = stake_time(arrival, stake, 1.0);
+  std::vector<std::optional<Duration>> others;
+  for (std::size_t i = 0; i < arrival.size(); ++i)
+    if (!exclude || i != *exclude) others.push_back(arrival[i]);
+  s.p50 = node_percentile(others, 0.5);
+  s.p90 = node_percentile(others, 0.9);
+  s.p99 = node_percentile(others, 0.99);
+  s.max = node_percentile(others, 1.0);
+  return s;
+}
+
 }  // namespace stakecast::sim

@@ -20,4 +20,14 @@ std::optional<Duration> stake_time(std::span<const std::optional<Duration>> arri
 // q x count of them had the data; nullopt if that many never did.
 std::optional<Duration> node_percentile(std::span<const std::optional<Duration>> arrival, double q);
 
+// The figures every run reports for one kind of arrival (block, notarization, finalization): stake-weighted
+// times (50%, 60%, 80%, 100% of the stake, the `exclude`d validator counted at its time) and nearest-rank
+// percentiles over the validators other than `exclude`.
+struct Spread {
+  std::optional<Duration> stake50, stake60, stake80, stake100;
+  std::optional<Duration> p50, p90, p99, max;
+};
+Spread spread(std::span<const std::optional<Duration>> arrival, std::span<const Stake> stake,
+              std::optional<std::size_t> exclude);
+
 }  // namespace stakecast::sim

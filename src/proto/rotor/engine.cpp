@@ -448,6 +448,12 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
       // forwarded and so is checked against the slice's verified header and root.
       if (*from_e == *leader) {
         valid = verified_copy(v, *info);
+      } else if (turbine()) {
+        // Turbine: a node that owes this index to its children forwards it even when its own slice is
+        // already complete, so the copy is checked then (and only then).
+        valid = !via_repair && h.index.get() < info->forwarded.size() &&
+                !info->forwarded.test(h.index.get()) && !turbine_targets(*ctx, *leader, h).empty() &&
+                verified_copy(v, *info);
       } else if (config_.audit_late_shreds && !via_repair && info->trusted) {
         // Audit mode: late shreds are checked too, so a corrupting relay is caught by every receiver.
         if (verified_copy(v, *info)) {
@@ -501,7 +507,9 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
     if (h.last_slice) sinfo.last_slice = h.slice.get();
     if (!via_repair) {
       watch(*ctx, *leader, h, *info, from_e, now);
-      if (*from_e == *leader) forward(*ctx, *leader, v, *info, bytes, now);
+      // Rotor relays forward only what the leader sent them; in a Turbine tree every copy comes from the
+      // parent, and the tree (not the sender) decides whether this node forwards.
+      if (*from_e == *leader || turbine()) forward(*ctx, *leader, v, *info, bytes, now);
     }
     if (!sinfo.done && !sinfo.repair_over && !repairing_.count(h.slot))
       schedule_repair(h.slot, sinfo.first_seen + config_.repair.repair_after);
@@ -529,6 +537,20 @@ void Engine::forward(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredVie
   const auto& h = v.header();
   const std::uint32_t i = h.index.get();
   if (i >= info.forwarded.size() || info.forwarded.test(i) || !ctx.self) return;
+  if (turbine()) {
+    // Turbine: this node's children in the shred's tree (none for most nodes), each index once.
+    const std::vector<ValidatorIndex>& kids = turbine_targets(ctx, leader, h);
+    info.forwarded.set(i);
+    if (kids.empty()) return;
+    auto wire = std::make_shared<const Bytes>(bytes.begin(), bytes.end());
+    for (ValidatorIndex to : kids) {
+      auto cur = to_current(to, ctx);
+      if (!cur) continue;
+      ++metrics_.shreds_forwarded;
+      transmit(*cur, Protocol::shred, prio::Class::normal, wire);
+    }
+    return;
+  }
   // Forward only the indices we were drawn for, when committees are reproducible; a leader cannot make a
   // node it did not draw spend its upload on its block.
   if (config_.sampler.stake_permille == 1000) {
@@ -547,6 +569,19 @@ void Engine::forward(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredVie
     ++metrics_.shreds_forwarded;
     transmit(*cur, Protocol::shred, prio::Class::normal, wire);
   }
+}
+
+const std::vector<ValidatorIndex>& Engine::turbine_targets(EpochCtx& ctx, ValidatorIndex leader,
+                                                           const codec::ShredHeader& h) {
+  const auto key = std::make_tuple(h.slot, h.slice.get(), h.index.get());
+  if (turbine_key_ == key) return turbine_kids_;
+  turbine_key_ = key;
+  turbine_kids_.clear();
+  if (!ctx.self) return turbine_kids_;
+  auto kids = ctx.sampler->turbine_children(
+      SliceKey{dissemination_id(h.slot, ctx.set->key(leader)), h.slot, h.slice}, h.index, leader, *ctx.self);
+  if (kids) turbine_kids_ = std::move(*kids);
+  return turbine_kids_;
 }
 
 void Engine::observe(const EpochCtx& ctx, SliceInfo& info, const codec::ShredHeader& h, ValidatorIndex from_e,
@@ -568,6 +603,8 @@ void Engine::observe(const EpochCtx& ctx, SliceInfo& info, const codec::ShredHea
 
 void Engine::watch(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredHeader& h, SliceInfo& info,
                    std::optional<ValidatorIndex> from_e, TimePoint now) {
+  // Turbine copies come from tree parents that differ per shred: no committee to watch.
+  if (turbine()) return;
   if (config_.sampler.stake_permille != 1000) {
     if (from_e && *from_e != leader) observe(ctx, info, h, *from_e, now);
     return;

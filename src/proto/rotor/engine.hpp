@@ -260,6 +260,10 @@ class Engine {
   void observe(const EpochCtx& ctx, SliceInfo& info, const codec::ShredHeader& h, ValidatorIndex from_e,
                TimePoint now);
   void end_watch(Slot slot, SliceIndex slice);
+  bool turbine() const { return config_.sampler.strategy == SamplingStrategy::turbine; }
+  // Turbine: this node's children for one shred (cached for the last shred asked about).
+  const std::vector<ValidatorIndex>& turbine_targets(EpochCtx& ctx, ValidatorIndex leader,
+                                                     const codec::ShredHeader& h);
   void drain_decoder(TimePoint now);
 
   // Repair.
@@ -292,6 +296,9 @@ class Engine {
   std::map<std::uint64_t, Outstanding> outstanding_;
   std::uint64_t next_request_ = 1;
   std::set<TimerKey> timers_;
+
+  std::optional<std::tuple<Slot, std::uint32_t, std::uint32_t>> turbine_key_;
+  std::vector<ValidatorIndex> turbine_kids_;
 
   std::deque<Transmit> out_;
   std::deque<EngineEvent> events_;

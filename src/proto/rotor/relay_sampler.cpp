@@ -37,6 +37,10 @@ class Fenwick {
     for (std::size_t i = 0; i < w.size(); ++i) add(i, w[i]);
     while ((top_ << 1) <= w.size()) top_ <<= 1;
   }
+  Fenwick(std::vector<std::uint64_t>&& raw, std::size_t top) : t_(std::move(raw)), top_(top) {}
+  const std::vector<std::uint64_t>& raw() const { return t_; }
+  std::vector<std::uint64_t> release() { return std::move(t_); }
+  std::size_t top() const { return top_; }
   void add(std::size_t i, std::uint64_t d) {
     for (std::size_t k = i + 1; k < t_.size(); k += k & (~k + 1)) t_[k] += d;
   }
@@ -114,6 +118,7 @@ Result<RelaySampler> RelaySampler::create(const SamplerConfig& config, std::span
 Status RelaySampler::set_reliability(std::span<const std::uint32_t> scores) {
   if (scores.size() != stakes_.size()) return SamplerErrc::invalid_config;
   for (std::size_t i = 0; i < scores.size(); ++i) reliability_[i] = std::min(scores[i], kReliabilityOne);
+  turbine_.valid = false;
   return {};
 }
 
@@ -267,6 +272,58 @@ Result<TurbineTree> RelaySampler::turbine_tree(const SliceKey& key, ShredIndex s
   }
   t.order.insert(t.order.end(), zero.begin(), zero.end());
   return t;
+}
+
+Result<std::vector<ValidatorIndex>> RelaySampler::turbine_children(const SliceKey& key, ShredIndex shred,
+                                                                   std::optional<ValidatorIndex> exclude,
+                                                                   ValidatorIndex self) {
+  const std::uint32_t ex = exclude ? exclude->get() : kNone;
+  TurbineWeights& t = turbine_;
+  if (!t.valid || t.exclude != ex) {
+    t.w = weights(exclude);
+    const Fenwick f(t.w);
+    t.tree = f.raw();
+    t.top = f.top();
+    t.total = std::accumulate(t.w.begin(), t.w.end(), std::uint64_t{0});
+    t.exclude = ex;
+    t.valid = true;
+  }
+  if (t.total == 0) return SamplerErrc::no_eligible_relays;
+  std::vector<ValidatorIndex> out;
+  const std::size_t n = t.w.size();
+  if (self.get() >= n || self.get() == ex) return out;
+  const std::size_t m = n - (ex < n ? 1 : 0);  // tree size
+  const std::size_t f = config_.turbine_fanout;
+  // Positions 0 .. parents-1 have children: f*p + 1 < m.
+  const std::size_t parents = m >= 2 ? (m - 2) / f + 1 : 0;
+  Fenwick tree(std::move(t.tree), t.top);
+  DeterministicRng rng = shred_rng(key, shred);
+  drawn_.clear();
+  std::optional<std::size_t> pos;
+  std::size_t need = parents;
+  std::uint64_t remaining = t.total;
+  while (remaining > 0 && drawn_.size() < need) {
+    const std::size_t v = tree.find(rng.uniform(remaining));
+    drawn_.push_back(static_cast<std::uint32_t>(v));
+    tree.sub(v, t.w[v]);
+    remaining -= t.w[v];
+    if (v == self.get()) {
+      pos = drawn_.size() - 1;
+      if (*pos >= parents) break;
+      need = std::min(m, f * *pos + f + 1);
+    }
+  }
+  for (std::uint32_t v : drawn_) tree.add(v, t.w[v]);
+  t.tree = tree.release();
+  if (pos && *pos >= parents) return out;
+  if (!pos && drawn_.size() >= parents) return out;  // placed past every position with children
+  if (pos && drawn_.size() >= need) {
+    for (std::size_t c = f * *pos + 1; c < need; ++c) out.push_back(ValidatorIndex{drawn_[c]});
+    return out;
+  }
+  // The positive weights ran out first (zero-weight validators near the top of a tiny tree): draw it all.
+  STAKECAST_TRY(TurbineTree full, turbine_tree(key, shred, exclude));
+  return full.children_of(self);
 }
 
 }  // namespace stakecast::rotor

@@ -95,6 +95,14 @@ class RelaySampler {
   // Turbine tree for shred `shred` of a slice. Not cached (one per shred). Errors: no_eligible_relays.
   Result<TurbineTree> turbine_tree(const SliceKey& key, ShredIndex shred,
                                    std::optional<ValidatorIndex> exclude) const;
+  // The children of `self` in that tree, equal to turbine_tree(...).children_of(self), without drawing
+  // the whole tree: the shuffle stops once `self` is placed past the positions that have children (most
+  // validators, after ~N/fanout draws) or once its children are placed. The weights stay in a Fenwick
+  // tree cached per `exclude` and restored after each call, so a call costs O(draws x log N).
+  // Errors: no_eligible_relays.
+  Result<std::vector<ValidatorIndex>> turbine_children(const SliceKey& key, ShredIndex shred,
+                                                       std::optional<ValidatorIndex> exclude,
+                                                       ValidatorIndex self);
 
   // Replaces the reliability scores (one per validator, 0..kReliabilityOne) used when stake_permille <
   // 1000. Cached committees are kept. Errors: invalid_config when the length is not the validator count.
@@ -124,6 +132,17 @@ class RelaySampler {
   std::vector<std::uint32_t> reliability_;
   using CacheKey = std::tuple<Slot, SliceIndex, MessageId, std::uint32_t, std::uint32_t>;
   std::map<CacheKey, std::vector<ValidatorIndex>> cache_;
+  // turbine_children(): the weights for one `exclude` as a Fenwick tree (1-based), rebuilt when the
+  // exclusion or the reliability scores change.
+  struct TurbineWeights {
+    bool valid = false;
+    std::uint32_t exclude = 0;
+    std::vector<std::uint64_t> w, tree;
+    std::uint64_t total = 0;
+    std::size_t top = 1;
+  };
+  TurbineWeights turbine_{};
+  std::vector<std::uint32_t> drawn_;  // scratch
 };
 
 }  // namespace stakecast::rotor

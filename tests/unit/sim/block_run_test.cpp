@@ -74,6 +74,32 @@ TEST(BlockRun, RotorStrategiesDeliverToEveryone) {
   }
 }
 
+TEST(BlockRun, TurbineForwardsDownTheTreeWithoutLatencyOrBandwidthCost) {
+  // Sui (~100 validators) with fanout 8: root, 8 children, 64 grandchildren, the rest a fourth layer. Only
+  // nodes with children forward, each index once to each child: every validator gets every shred exactly
+  // once (amplification Gamma/gamma plus shred overhead, like Rotor), and the tree adds hops.
+  const World& w = world();
+  BlockRunConfig c;
+  c.strategy = Strategy::turbine;
+  c.turbine_fanout = 8;
+  c.block_bytes = 40'000;
+  auto r = run_block(w.sui, w.topo, c);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->complete, w.sui.size() - 1);
+  EXPECT_GT(r->amplification, 2.0);
+  EXPECT_LT(r->amplification, 3.5);
+  // Each validator other than the leader receives each of the 2 x 64 shreds once.
+  for (std::uint32_t i = 1; i < w.sui.size(); ++i) EXPECT_EQ(r->messages_received[i], 128u) << i;
+  auto again = run_block(w.sui, w.topo, c);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->trace, r->trace);
+  BlockRunConfig rc = c;
+  rc.strategy = Strategy::rotor_psp;
+  auto rotor = run_block(w.sui, w.topo, rc);
+  ASSERT_TRUE(rotor);
+  EXPECT_LT(*rotor->p50, *r->p50);  // two hops beat three or four
+}
+
 TEST(BlockRun, RejectsImpossibleParameters) {
   const World& w = world();
   BlockRunConfig c;
@@ -87,7 +113,8 @@ TEST(BlockRun, RejectsImpossibleParameters) {
   c.block_bytes = 0;
   EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config);
   EXPECT_EQ(strategy_from_name("rotor-psp"), Strategy::rotor_psp);
-  EXPECT_EQ(strategy_from_name("turbine"), std::nullopt);
+  EXPECT_EQ(strategy_from_name("turbine"), Strategy::turbine);
+  EXPECT_EQ(strategy_from_name("gossip"), std::nullopt);
 }
 
 }  // namespace

@@ -209,6 +209,36 @@ TEST(RelaySampler, TurbineTreeCoversEveryoneOnceWithConsistentLinks) {
   EXPECT_LT(top, bottom);
 }
 
+TEST(RelaySampler, TurbineChildrenEqualTheFullTreesChildren) {
+  // Uneven stakes with zero-stake validators, several fanouts (with `few` the zero-stake tail holds
+  // parents too), with and without an excluded leader: every validator's children, computed by the early
+  // stopping shuffle, are those of the full tree, call after call (the cached weights are restored).
+  std::vector<Stake> many, few;  // few: positive stakes run out before the parent positions do
+  for (int i = 0; i < 300; ++i) many.push_back(Stake{static_cast<std::uint64_t>((i * 7919) % 1000 + 1)});
+  for (int i = 0; i < 20; ++i) many.push_back(Stake{0});
+  for (int i = 0; i < 10; ++i) few.push_back(Stake{static_cast<std::uint64_t>(100 - i)});
+  for (int i = 0; i < 60; ++i) few.push_back(Stake{0});
+  for (auto [fanout, stakes] :
+       {std::pair{3u, few}, std::pair{3u, many}, std::pair{20u, many}, std::pair{200u, many}}) {
+    auto s = make({.strategy = SamplingStrategy::turbine, .turbine_fanout = fanout}, stakes);
+    for (std::optional<ValidatorIndex> ex :
+         {std::optional<ValidatorIndex>{}, std::optional{ValidatorIndex{4}}}) {
+      for (std::uint32_t shred = 0; shred < 3; ++shred) {
+        auto full = s.turbine_tree(vector_key(), ShredIndex{shred}, ex);
+        ASSERT_TRUE(full);
+        for (std::uint32_t v = 0; v < stakes.size(); ++v) {
+          auto kids = s.turbine_children(vector_key(), ShredIndex{shred}, ex, ValidatorIndex{v});
+          ASSERT_TRUE(kids);
+          EXPECT_EQ(*kids, full->children_of(ValidatorIndex{v})) << fanout << " " << shred << " " << v;
+        }
+      }
+    }
+  }
+  auto none = make({.strategy = SamplingStrategy::turbine}, std::vector<Stake>{Stake{0}, Stake{0}});
+  EXPECT_EQ(none.turbine_children(vector_key(), ShredIndex{0}, std::nullopt, ValidatorIndex{0}).error(),
+            SamplerErrc::no_eligible_relays);
+}
+
 TEST(RelaySampler, RejectsBadConfig) {
   EXPECT_EQ(RelaySampler::create({.stake_permille = 1001}, kStakes).error(), SamplerErrc::invalid_config);
   EXPECT_EQ(RelaySampler::create({.turbine_fanout = 0}, kStakes).error(), SamplerErrc::invalid_config);
