@@ -6,8 +6,12 @@
 #include <map>
 #include <set>
 
+#include <fstream>
+#include <iterator>
+
 #include "crypto/sha256.hpp"
 #include "io/host.hpp"
+#include "node/gossipsub_service.hpp"
 
 namespace stakecast::apps {
 
@@ -22,6 +26,21 @@ void add_p2p_options(CLI::App& cmd, P2pOptions& o) {
   cmd.add_option("--echo-size", o.echo_size, "bytes to send with --echo-to")->check(CLI::Range(0, 1 << 30));
   cmd.add_option("--echo-streams", o.echo_streams, "concurrent echo streams")->check(CLI::Range(1, 1024));
   cmd.add_option("--sink-protocol", o.sink_protocols, "serve: read to EOF, report length and SHA-256");
+  cmd.add_option("--topic", o.topics, "gossipsub: subscribe to this topic (repeatable)");
+  cmd.add_option("--publish", o.publish, "gossipsub: publish this text (or @file) on the first --topic");
+  cmd.add_option("--count", o.publish_count, "messages to publish")->check(CLI::Range(1, 1000000));
+  cmd.add_option("--interval", o.publish_interval_ms, "milliseconds between messages")
+      ->check(CLI::Range(0, 3600000));
+  cmd.add_option("--publish-size", o.publish_size, "message size: the text repeated to this many bytes")
+      ->check(CLI::Range(0, 4 << 20));
+  cmd.add_option("--min-mesh", o.min_mesh, "publish once the topic mesh has this many peers")
+      ->check(CLI::Range(0, 1000));
+  cmd.add_option("--mesh-timeout", o.mesh_timeout_ms, "... or after this many milliseconds")
+      ->check(CLI::Range(0, 3600000));
+  cmd.add_option("--expect-messages", o.expect_messages, "with --exit-when-done: wait for this many messages")
+      ->check(CLI::Range(0, 100000000));
+  cmd.add_option("--ip-whitelist", o.ip_whitelist, "addresses exempt from the IP-colocation score");
+  cmd.add_flag("--gossip-stats", o.gossip_stats, "print the gossipsub router's counters when exiting");
   cmd.add_option("--duration", o.duration, "run at most this many seconds");
   cmd.add_flag("--exit-when-done", o.exit_when_done, "exit once everything asked for has completed");
 }
@@ -59,13 +78,22 @@ struct Sink {
 
 class App {
  public:
-  App(const P2pOptions& o, io::Host& host) : o_(o), host_(host), node_(host.node()) {}
+  App(const P2pOptions& o, io::Host& host, gossipsub::Config gcfg)
+      : o_(o),
+        host_(host),
+        node_(host.node()),
+        router_(node_.peer_id(), node_.identity(), std::move(gcfg), entropy_, host.now()),
+        gossip_(node_, router_),
+        tick_(host.context()) {}
 
   Status start() {
     for (const auto& p : o_.echo_protocols) node_.register_protocol(p);
     for (const auto& p : o_.sink_protocols) node_.register_protocol(p);
     host_.on_event([this](const node::Event& e) { on_event(e); });
-    host_.on_writable([this] { pump_writes(); });
+    host_.on_writable([this] {
+      pump_writes();
+      gossip_.flush();
+    });
     json addrs = json::array();
     for (const auto& l : o_.listen) {
       auto ma = Multiaddr::parse(l);
@@ -75,6 +103,7 @@ class App {
       addrs.push_back(bound->with_peer_id(node_.peer_id()).to_string());
     }
     print("listening", {{"peerId", node_.peer_id().to_string()}, {"addrs", addrs}});
+    if (auto st = start_gossip(); !st) return st;
     std::set<std::string> targets(o_.dial.begin(), o_.dial.end());
     if (!o_.ping.empty()) {
       targets.insert(o_.ping);
@@ -101,7 +130,32 @@ class App {
   }
 
   bool failed() const { return failed_; }
-  bool done() const { return dials_pending_ == 0 && pings_left_ == 0 && echo_pending_ == 0; }
+  bool done() const {
+    // After the last publish, linger a second so the frames leave and IWANTs can still be answered.
+    const bool published = publishes_left_ == 0 && (!publishing_ || host_.now() - last_publish_ >= 1s);
+    return dials_pending_ == 0 && pings_left_ == 0 && echo_pending_ == 0 && published &&
+           received_ >= o_.expect_messages;
+  }
+  void print_stats() const {
+    if (!o_.gossip_stats) return;
+    const auto& m = router_.metrics();
+    print("gossip_stats", {{"messages_received", m.messages_received},
+                           {"messages_duplicate", m.messages_duplicate},
+                           {"messages_invalid", m.messages_invalid},
+                           {"messages_delivered", m.messages_delivered},
+                           {"messages_published", m.messages_published},
+                           {"idontwant_sent", m.idontwant_sent},
+                           {"idontwant_received", m.idontwant_received},
+                           {"forwards_skipped_idontwant", m.forwards_skipped_idontwant},
+                           {"ihave_sent", m.ihave_sent},
+                           {"iwant_sent", m.iwant_sent},
+                           {"iwant_answered", m.iwant_answered},
+                           {"grafts_sent", m.grafts_sent},
+                           {"prunes_sent", m.prunes_sent},
+                           {"broken_promises", m.broken_promises},
+                           {"bytes_sent", gossip_.metrics().bytes_sent},
+                           {"rpc_errors", gossip_.metrics().rpc_errors}});
+  }
 
  private:
   Status fail(std::string what) {
@@ -116,6 +170,8 @@ class App {
 
   void on_event(const node::Event& e) {
     const TimePoint now = host_.now();
+    gossip_.on_event(e, now);
+    drain_gossip(now);
     if (auto* c = std::get_if<node::ConnectionEstablished>(&e)) {
       print("connected", {{"peer", c->peer.to_string()},
                           {"addr", c->addr.to_string()},
@@ -278,9 +334,105 @@ class App {
     }
   }
 
+  Status start_gossip() {
+    if (!o_.publish.empty() && o_.topics.empty()) return fail("--publish needs a --topic");
+    if (!o_.publish.empty()) {
+      Bytes text;
+      if (o_.publish[0] == '@') {
+        std::ifstream f(o_.publish.substr(1), std::ios::binary);
+        if (!f) return fail("cannot read " + o_.publish.substr(1));
+        text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+      } else {
+        append(text, as_bytes(o_.publish));
+      }
+      payload_ = text;
+      if (o_.publish_size > 0) {
+        payload_.resize(o_.publish_size);
+        for (std::size_t i = text.size(); i < payload_.size(); ++i)
+          payload_[i] = text.empty() ? std::uint8_t{0} : text[i % text.size()];
+      }
+      publishes_left_ = o_.publish_count;
+    }
+    for (const auto& t : o_.topics) {
+      auto st = router_.subscribe(t, host_.now());
+      if (!st) return fail("cannot subscribe to " + t + ": " + st.error().message());
+      print("subscribed", {{"topic", t}});
+    }
+    started_ = host_.now();
+    if (!o_.topics.empty()) arm_tick();
+    return {};
+  }
+
+  void arm_tick() {
+    tick_.expires_after(std::chrono::milliseconds(20));
+    tick_.async_wait([this](asio::error_code ec) {
+      if (ec) return;
+      const TimePoint now = host_.now();
+      if (router_.next_deadline() <= now) router_.on_deadline(now);
+      maybe_publish(now);
+      drain_gossip(now);
+      host_.kick();
+      check_done();
+      arm_tick();
+    });
+  }
+
+  void maybe_publish(TimePoint now) {
+    if (publishes_left_ == 0 || now < next_publish_) return;
+    const std::string& topic = o_.topics[0];
+    if (!publishing_) {
+      const bool meshed = router_.mesh_peers(topic).size() >= static_cast<std::size_t>(o_.min_mesh);
+      if (!meshed && now - started_ < std::chrono::milliseconds(o_.mesh_timeout_ms)) return;
+      publishing_ = true;
+    }
+    auto id = router_.publish(topic, payload_, now);
+    if (!id) {
+      (void)fail("publish failed: " + id.error().message());
+      publishes_left_ = 0;
+      return;
+    }
+    const std::uint64_t seqno = load_be64(id->data() + id->size() - 8);
+    print("published", {{"topic", topic}, {"seqno", std::to_string(seqno)}, {"data_len", payload_.size()}});
+    --publishes_left_;
+    last_publish_ = now;
+    next_publish_ = now + std::chrono::milliseconds(o_.publish_interval_ms);
+  }
+
+  void drain_gossip(TimePoint) {
+    while (auto e = router_.poll_event()) {
+      if (auto* m = std::get_if<gossipsub::Received>(&*e)) {
+        if (!m->subscribed) continue;
+        json body = {{"topic", m->message.topic},
+                     {"from", m->message.from ? m->message.from->to_string() : ""},
+                     {"source", m->source.to_string()},
+                     {"seqno", m->message.seqno ? std::to_string(*m->message.seqno) : ""},
+                     {"data_len", m->message.data.size()}};
+        if (m->message.data.size() <= 1024) body["data_hex"] = to_hex(m->message.data);
+        print("message", std::move(body));
+        ++received_;
+      } else if (auto* g = std::get_if<gossipsub::Grafted>(&*e)) {
+        print("graft", {{"peer", g->peer.to_string()}, {"topic", g->topic}});
+      } else if (auto* p = std::get_if<gossipsub::Pruned>(&*e)) {
+        print("prune", {{"peer", p->peer.to_string()}, {"topic", p->topic}});
+      }
+    }
+    gossip_.flush();
+  }
+
   const P2pOptions& o_;
   io::Host& host_;
   node::Node& node_;
+  SystemEntropy entropy_;
+  gossipsub::Router router_;
+  node::GossipsubService gossip_;
+  asio::steady_timer tick_;
+  Bytes payload_;
+  int publishes_left_ = 0;
+  bool publishing_ = false;
+  TimePoint started_{};
+  TimePoint next_publish_{};
+  TimePoint last_publish_{};
+  int received_ = 0;
   std::map<std::string, std::string> dials_;  // address without /p2p -> the option text
   int dials_pending_ = 0;
   int pings_left_ = 0;
@@ -305,8 +457,18 @@ int run_p2p(const P2pOptions& o) {
     return 2;
   }
   io::Host host(crypto::Ed25519Keypair::from_seed(seed), {});
-  App app(o, host);
-  if (!app.start()) return 1;
+  gossipsub::Config gcfg;
+  // Seqnos start at wall-clock nanoseconds, as js-libp2p and go-libp2p do (they keep increasing across
+  // restarts).
+  gcfg.first_seqno = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                    std::chrono::system_clock::now().time_since_epoch())
+                                                    .count());
+  for (const auto& ip : o.ip_whitelist) gcfg.score.ip_whitelist.insert(ip);
+  App app(o, host, std::move(gcfg));
+  if (!app.start()) {
+    app.print_stats();
+    return 1;
+  }
   if (o.exit_when_done && app.done()) return app.failed() ? 1 : 0;
   asio::steady_timer limit(host.context());
   if (o.duration > 0) {
@@ -316,6 +478,7 @@ int run_p2p(const P2pOptions& o) {
     });
   }
   host.context().run();
+  app.print_stats();
   if (!app.done()) {
     if (!app.failed()) print("error", {{"what", "not everything asked for completed in time"}});
     return 1;

@@ -19,7 +19,18 @@ struct P2pOptions {
   std::size_t echo_size = 0;
   int echo_streams = 1;
   std::vector<std::string> sink_protocols;
-  double duration = 0;  // seconds; 0 = until done (or forever without --exit-when-done)
+  // gossipsub
+  std::vector<std::string> topics;
+  std::string publish;  // text, or @file
+  int publish_count = 1;
+  int publish_interval_ms = 0;
+  std::size_t publish_size = 0;  // 0: the text as is; else the text repeated to this many bytes
+  int min_mesh = 1;
+  int mesh_timeout_ms = 10000;
+  int expect_messages = 0;
+  std::vector<std::string> ip_whitelist;  // addresses exempt from the IP-colocation score (P6)
+  bool gossip_stats = false;              // print router counters when exiting
+  double duration = 0;                    // seconds; 0 = until done (or forever without --exit-when-done)
   bool exit_when_done = false;
 };
 

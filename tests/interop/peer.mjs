@@ -6,11 +6,16 @@ import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
+import { gossipsub } from '@libp2p/gossipsub'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createHash, randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 
-const args = { listen: [], dial: [], echoProtocol: [], sinkProtocol: [], pingCount: 1, echoSize: 0, echoStreams: 1 }
+const args = {
+  listen: [], dial: [], echoProtocol: [], sinkProtocol: [], pingCount: 1, echoSize: 0, echoStreams: 1,
+  topic: [], count: 1, interval: 0, publishSize: 0, minMesh: 1, meshTimeout: 10000, expectMessages: 0
+}
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i]
   const next = () => process.argv[++i]
@@ -28,6 +33,15 @@ for (let i = 2; i < process.argv.length; i++) {
     case '--duration': args.duration = Number(next()); break
     case '--monitor-interval': args.monitorInterval = Number(next()); break
     case '--exit-when-done': args.exitWhenDone = true; break
+    case '--topic': args.topic.push(next()); break
+    case '--publish': args.publish = next(); break
+    case '--count': args.count = Number(next()); break
+    case '--interval': args.interval = Number(next()); break
+    case '--publish-size': args.publishSize = Number(next()); break
+    case '--min-mesh': args.minMesh = Number(next()); break
+    case '--mesh-timeout': args.meshTimeout = Number(next()); break
+    case '--expect-messages': args.expectMessages = Number(next()); break
+    case '--gossip-stats': args.gossipStats = true; break
     default: throw new Error(`unknown flag ${a}`)
   }
 }
@@ -43,7 +57,15 @@ const node = await createLibp2p({
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  services: { identify: identify(), ping: ping() },
+  services: {
+    identify: identify(),
+    ping: ping(),
+    // Loopback peers share one address: without the whitelist the IP-colocation penalty (more than 10
+    // peers per address) would drive every score negative.
+    ...(args.topic.length ? { pubsub: gossipsub({ scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1']) } }) } : {})
+  },
+  // js-libp2p rate-limits inbound connections per address (5/s by default): loopback meshes dial faster.
+  connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 100 },
   connectionMonitor: args.monitorInterval ? { pingInterval: args.monitorInterval } : {}
 })
 
@@ -92,6 +114,78 @@ for (const p of args.sinkProtocol) {
 
 print('listening', { peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map((a) => a.toString()) })
 
+// gossipsub: same events as `stakecast-node p2p` (subscribed, message, published), plus the lowest score
+// js gave each peer over the run and the IDONTWANT ids it received per peer (counted as they arrive).
+let received = 0
+const minScore = new Map()
+const idontwantFrom = new Map()
+let gossipDone = Promise.resolve()
+let scoreTimer
+if (args.topic.length) {
+  const ps = node.services.pubsub
+  const handleIdontwant = ps.handleIdontwant.bind(ps)
+  ps.handleIdontwant = (id, list) => {
+    let n = 0
+    for (const e of list) n += e.messageIDs.length
+    idontwantFrom.set(id, (idontwantFrom.get(id) ?? 0) + n)
+    return handleIdontwant(id, list)
+  }
+  ps.addEventListener('message', (evt) => {
+    const m = evt.detail
+    if (!args.topic.includes(m.topic)) return
+    const data = m.data
+    print('message', {
+      topic: m.topic,
+      from: m.type === 'signed' ? m.from.toString() : '',
+      seqno: m.type === 'signed' ? m.sequenceNumber.toString() : '',
+      data_len: data.length,
+      ...(data.length <= 1024 ? { data_hex: Buffer.from(data).toString('hex') } : {})
+    })
+    received++
+  })
+  for (const t of args.topic) {
+    ps.subscribe(t)
+    print('subscribed', { topic: t })
+  }
+  scoreTimer = setInterval(() => {
+    for (const p of ps.getPeers()) {
+      const id = p.toString()
+      const s = ps.getScore(id)
+      if (!minScore.has(id) || s < minScore.get(id)) minScore.set(id, s)
+    }
+  }, 100)
+  if (args.publish !== undefined) {
+    gossipDone = (async () => {
+      const topic = args.topic[0]
+      const text = args.publish.startsWith('@') ? readFileSync(args.publish.slice(1)) : Buffer.from(args.publish)
+      let data = text
+      if (args.publishSize > 0) {
+        data = Buffer.alloc(args.publishSize)
+        for (let i = 0; i < data.length; i++) data[i] = text.length ? text[i % text.length] : 0
+      }
+      const start = Date.now()
+      while (ps.getMeshPeers(topic).length < args.minMesh && Date.now() - start < args.meshTimeout) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      for (let i = 0; i < args.count; i++) {
+        try {
+          const r = await ps.publish(topic, data)
+          print('published', { topic, recipients: r.recipients.length, data_len: data.length })
+        } catch (err) { fail(`publish: ${err.message}`) }
+        if (args.interval) await new Promise((resolve) => setTimeout(resolve, args.interval))
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000))  // let IWANTs be answered
+    })()
+  }
+}
+const gossipStats = () => {
+  if (!args.gossipStats) return
+  print('gossip_stats', {
+    min_score: Object.fromEntries(minScore),
+    idontwant_received: Object.fromEntries(idontwantFrom)
+  })
+}
+
 const tasks = []
 for (const d of args.dial) {
   tasks.push(node.dial(multiaddr(d)).catch((err) => fail(`dial ${d}: ${err.message}`)))
@@ -131,6 +225,8 @@ if (args.echoTo) {
 }
 
 const finish = async () => {
+  if (scoreTimer) clearInterval(scoreTimer)
+  gossipStats()
   print('stopping', {})
   await node.stop()
   process.exit(failed ? 1 : 0)
@@ -138,5 +234,7 @@ const finish = async () => {
 if (args.duration) setTimeout(finish, args.duration * 1000)
 if (args.exitWhenDone) {
   await Promise.all(tasks)
+  await gossipDone
+  while (received < args.expectMessages) await new Promise((resolve) => setTimeout(resolve, 20))
   await finish()
 }

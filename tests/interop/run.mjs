@@ -106,10 +106,83 @@ async function jsDialsCpp () {
   c.proc.kill()
 }
 
+// gossipsub: messages both ways with StrictSign between one C++ and one js node.
+async function gossipPair () {
+  const c = cppPeer(['--topic', 'interop', '--publish', 'from C++', '--count', '3', '--min-mesh', '1',
+    '--mesh-timeout', '5000', '--expect-messages', '3', '--exit-when-done', '--gossip-stats'], 'cpp-gs')
+  const addr = (await c.waitFor((e) => e.type === 'listening')).addrs[0]
+  const cppId = c.events.find((e) => e.type === 'listening').peerId
+  const js = jsPeer(['--dial', addr, '--topic', 'interop', '--publish', 'from js', '--count', '3', '--min-mesh', '1',
+    '--mesh-timeout', '5000', '--expect-messages', '3', '--exit-when-done', '--gossip-stats'], 'js-gs')
+  const [cc, jc] = await Promise.all([c.done, js.done])
+  check(cc === 0 && jc === 0, 'gossipsub pair: both exit 0')
+  const jsId = js.events.find((e) => e.type === 'listening').peerId
+  const hex = (t) => Buffer.from(t).toString('hex')
+  check(count(c.events, 'message', (e) => e.from === jsId && e.data_hex === hex('from js') && e.topic === 'interop') === 3,
+    'gossipsub pair: C++ received 3 signed messages from js')
+  check(count(js.events, 'message', (e) => e.from === cppId && e.data_hex === hex('from C++')) === 3,
+    'gossipsub pair: js received 3 signed messages from C++ (StrictSign verified by js)')
+  const seqnos = new Set(js.events.filter((e) => e.type === 'message').map((e) => e.seqno))
+  check(seqnos.size === 3, 'gossipsub pair: distinct seqnos')
+  const stats = js.events.find((e) => e.type === 'gossip_stats')
+  check(stats && stats.min_score[cppId] !== undefined && stats.min_score[cppId] >= 0,
+    `gossipsub pair: js's score for the C++ node stayed >= 0 (min ${stats?.min_score[cppId]})`)
+}
+
+// gossipsub: a mixed mesh of C++ and js nodes on loopback, everyone dialing everyone started before it;
+// every node publishes 1 KiB messages (above js's 512-byte IDONTWANT threshold) and must receive every
+// message of every other node.
+async function gossipMesh () {
+  const kinds = ['js', 'cpp', 'js', 'cpp', 'js', 'cpp']
+  const perNode = 2
+  const expect = String((kinds.length - 1) * perNode)
+  const peers = []
+  const addrs = []
+  for (const [i, kind] of kinds.entries()) {
+    const common = ['--topic', 'mesh', '--publish', `node ${i}`, '--publish-size', '1024', '--count', String(perNode),
+      '--interval', '200', '--min-mesh', String(kinds.length - 1), '--mesh-timeout', '6000', '--expect-messages', expect,
+      '--exit-when-done', '--gossip-stats']
+    const dials = addrs.flatMap((a) => ['--dial', a])
+    const p = kind === 'js' ? jsPeer([...dials, ...common], `js${i}`) : cppPeer([...dials, ...common, '--ip-whitelist', '127.0.0.1'], `cpp${i}`)
+    const l = await p.waitFor((e) => e.type === 'listening')
+    p.kind = kind
+    p.id = l.peerId
+    addrs.push(l.addrs[0])
+    peers.push(p)
+  }
+  const codes = await Promise.all(peers.map((p) => p.done))
+  check(codes.every((c) => c === 0), `gossipsub mesh: all ${kinds.length} nodes exit 0 (${codes.join(',')})`)
+  let complete = true
+  for (const p of peers) {
+    for (const q of peers) {
+      if (q === p) continue
+      const n = count(p.events, 'message', (e) => e.from === q.id && e.data_len === 1024)
+      if (n !== perNode) { complete = false; console.log(`  ${p.kind} ${p.id} got ${n} from ${q.kind} ${q.id}`) }
+    }
+  }
+  check(complete, 'gossipsub mesh: every message published by any node reached every subscriber')
+  const cppStats = peers.filter((p) => p.kind === 'cpp').map((p) => p.events.find((e) => e.type === 'gossip_stats'))
+  check(cppStats.every((s) => s) && cppStats.some((s) => s.idontwant_received > 0),
+    `gossipsub mesh: IDONTWANT from js parsed off the wire by C++ (${cppStats.map((s) => s?.idontwant_received)})`)
+  check(cppStats.some((s) => s.idontwant_sent > 0), 'gossipsub mesh: C++ sent IDONTWANT')
+  const cppIds = new Set(peers.filter((p) => p.kind === 'cpp').map((p) => p.id))
+  const jsStats = peers.filter((p) => p.kind === 'js').map((p) => p.events.find((e) => e.type === 'gossip_stats'))
+  let fromCpp = 0
+  let minScore = Infinity
+  for (const s of jsStats) {
+    for (const [id, n] of Object.entries(s?.idontwant_received ?? {})) if (cppIds.has(id)) fromCpp += n
+    for (const [id, v] of Object.entries(s?.min_score ?? {})) if (cppIds.has(id)) minScore = Math.min(minScore, v)
+  }
+  check(fromCpp > 0, `gossipsub mesh: js received ${fromCpp} IDONTWANT ids from C++ nodes`)
+  check(minScore >= 0 && minScore !== Infinity, `gossipsub mesh: js's scores for C++ nodes stayed >= 0 (min ${minScore})`)
+}
+
 const deadline = setTimeout(() => { console.log('FAIL interop suite timed out'); process.exit(1) }, 150000)
 try {
   await cppDialsJs()
   await jsDialsCpp()
+  await gossipPair()
+  await gossipMesh()
 } catch (err) {
   check(false, `unexpected: ${err.message}`)
 }
