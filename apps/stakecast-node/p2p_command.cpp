@@ -35,6 +35,8 @@ void add_p2p_options(CLI::App& cmd, P2pOptions& o) {
       ->check(CLI::Range(0, 4 << 20));
   cmd.add_option("--min-mesh", o.min_mesh, "publish once the topic mesh has this many peers")
       ->check(CLI::Range(0, 1000));
+  cmd.add_option("--min-topic-peers", o.min_topic_peers, "... and this many connected peers on the topic")
+      ->check(CLI::Range(0, 1000));
   cmd.add_option("--mesh-timeout", o.mesh_timeout_ms, "... or after this many milliseconds")
       ->check(CLI::Range(0, 3600000));
   cmd.add_option("--expect-messages", o.expect_messages, "with --exit-when-done: wait for this many messages")
@@ -381,7 +383,8 @@ class App {
     if (publishes_left_ == 0 || now < next_publish_) return;
     const std::string& topic = o_.topics[0];
     if (!publishing_) {
-      const bool meshed = router_.mesh_peers(topic).size() >= static_cast<std::size_t>(o_.min_mesh);
+      const bool meshed = router_.mesh_peers(topic).size() >= static_cast<std::size_t>(o_.min_mesh) &&
+                          router_.topic_peers(topic).size() >= static_cast<std::size_t>(o_.min_topic_peers);
       if (!meshed && now - started_ < std::chrono::milliseconds(o_.mesh_timeout_ms)) return;
       publishing_ = true;
     }

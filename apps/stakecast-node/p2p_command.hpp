@@ -26,6 +26,7 @@ struct P2pOptions {
   int publish_interval_ms = 0;
   std::size_t publish_size = 0;  // 0: the text as is; else the text repeated to this many bytes
   int min_mesh = 1;
+  int min_topic_peers = 0;  // ... and this many connected peers subscribed to the topic
   int mesh_timeout_ms = 10000;
   int expect_messages = 0;
   std::vector<std::string> ip_whitelist;  // addresses exempt from the IP-colocation score (P6)

@@ -40,6 +40,7 @@ for (let i = 2; i < process.argv.length; i++) {
     case '--publish-size': args.publishSize = Number(next()); break
     case '--min-mesh': args.minMesh = Number(next()); break
     case '--mesh-timeout': args.meshTimeout = Number(next()); break
+    case '--min-topic-peers': args.minTopicPeers = Number(next()); break
     case '--expect-messages': args.expectMessages = Number(next()); break
     case '--gossip-stats': args.gossipStats = true; break
     default: throw new Error(`unknown flag ${a}`)
@@ -62,7 +63,18 @@ const node = await createLibp2p({
     ping: ping(),
     // Loopback peers share one address: without the whitelist the IP-colocation penalty (more than 10
     // peers per address) would drive every score negative.
-    ...(args.topic.length ? { pubsub: gossipsub({ scoreParams: { IPColocationFactorWhitelist: new Set(['127.0.0.1']) } }) } : {})
+    // Topic scores on (js's defaults: P1 time in mesh, P2 first deliveries, P4 invalid messages) except the
+    // mesh-delivery rate terms P3/P3b, which need more traffic than a short test has.
+    ...(args.topic.length
+      ? {
+          pubsub: gossipsub({
+            scoreParams: {
+              IPColocationFactorWhitelist: new Set(['127.0.0.1']),
+              topics: Object.fromEntries(args.topic.map((t) => [t, { meshMessageDeliveriesWeight: 0, meshFailurePenaltyWeight: 0 }]))
+            }
+          })
+        }
+      : {})
   },
   // js-libp2p rate-limits inbound connections per address (5/s by default): loopback meshes dial faster.
   connectionManager: { inboundConnectionThreshold: 1000, maxIncomingPendingConnections: 100 },
@@ -118,6 +130,7 @@ print('listening', { peerId: node.peerId.toString(), addrs: node.getMultiaddrs()
 // js gave each peer over the run and the IDONTWANT ids it received per peer (counted as they arrive).
 let received = 0
 const minScore = new Map()
+const maxScore = new Map()
 const idontwantFrom = new Map()
 let gossipDone = Promise.resolve()
 let scoreTimer
@@ -152,6 +165,7 @@ if (args.topic.length) {
       const id = p.toString()
       const s = ps.getScore(id)
       if (!minScore.has(id) || s < minScore.get(id)) minScore.set(id, s)
+      if (!maxScore.has(id) || s > maxScore.get(id)) maxScore.set(id, s)
     }
   }, 100)
   if (args.publish !== undefined) {
@@ -164,7 +178,9 @@ if (args.topic.length) {
         for (let i = 0; i < data.length; i++) data[i] = text.length ? text[i % text.length] : 0
       }
       const start = Date.now()
-      while (ps.getMeshPeers(topic).length < args.minMesh && Date.now() - start < args.meshTimeout) {
+      const ready = () => ps.getMeshPeers(topic).length >= args.minMesh &&
+        ps.getSubscribers(topic).length >= (args.minTopicPeers ?? 0)
+      while (!ready() && Date.now() - start < args.meshTimeout) {
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
       for (let i = 0; i < args.count; i++) {
@@ -182,6 +198,7 @@ const gossipStats = () => {
   if (!args.gossipStats) return
   print('gossip_stats', {
     min_score: Object.fromEntries(minScore),
+    max_score: Object.fromEntries(maxScore),
     idontwant_received: Object.fromEntries(idontwantFrom)
   })
 }
@@ -225,6 +242,7 @@ if (args.echoTo) {
 }
 
 const finish = async () => {
+  if (received < args.expectMessages) fail(`received ${received} of ${args.expectMessages} messages`)
   if (scoreTimer) clearInterval(scoreTimer)
   gossipStats()
   print('stopping', {})

@@ -125,13 +125,13 @@ async function gossipPair () {
   const seqnos = new Set(js.events.filter((e) => e.type === 'message').map((e) => e.seqno))
   check(seqnos.size === 3, 'gossipsub pair: distinct seqnos')
   const stats = js.events.find((e) => e.type === 'gossip_stats')
-  check(stats && stats.min_score[cppId] !== undefined && stats.min_score[cppId] >= 0,
-    `gossipsub pair: js's score for the C++ node stayed >= 0 (min ${stats?.min_score[cppId]})`)
+  check(stats && stats.min_score[cppId] !== undefined && stats.min_score[cppId] >= 0 && stats.max_score[cppId] > 0,
+    `gossipsub pair: js's score for the C++ node stayed >= 0 and rose (min ${stats?.min_score[cppId]}, max ${stats?.max_score[cppId]})`)
 }
 
 // gossipsub: a mixed mesh of C++ and js nodes on loopback, everyone dialing everyone started before it;
-// every node publishes 1 KiB messages (above js's 512-byte IDONTWANT threshold) and must receive every
-// message of every other node.
+// every node publishes 1 KiB messages (above js's 512-byte IDONTWANT threshold) once all the others
+// subscribed and its mesh has D_lo peers, and must receive every message of every other node. --duration bounds each node if not.
 async function gossipMesh () {
   const kinds = ['js', 'cpp', 'js', 'cpp', 'js', 'cpp']
   const perNode = 2
@@ -140,8 +140,8 @@ async function gossipMesh () {
   const addrs = []
   for (const [i, kind] of kinds.entries()) {
     const common = ['--topic', 'mesh', '--publish', `node ${i}`, '--publish-size', '1024', '--count', String(perNode),
-      '--interval', '200', '--min-mesh', String(kinds.length - 1), '--mesh-timeout', '6000', '--expect-messages', expect,
-      '--exit-when-done', '--gossip-stats']
+      '--interval', '200', '--min-mesh', '4', '--min-topic-peers', String(kinds.length - 1), '--mesh-timeout', '30000', '--expect-messages', expect,
+      '--exit-when-done', '--gossip-stats', '--duration', '45']
     const dials = addrs.flatMap((a) => ['--dial', a])
     const p = kind === 'js' ? jsPeer([...dials, ...common], `js${i}`) : cppPeer([...dials, ...common, '--ip-whitelist', '127.0.0.1'], `cpp${i}`)
     const l = await p.waitFor((e) => e.type === 'listening')
@@ -169,12 +169,15 @@ async function gossipMesh () {
   const jsStats = peers.filter((p) => p.kind === 'js').map((p) => p.events.find((e) => e.type === 'gossip_stats'))
   let fromCpp = 0
   let minScore = Infinity
+  let maxScore = -Infinity
   for (const s of jsStats) {
     for (const [id, n] of Object.entries(s?.idontwant_received ?? {})) if (cppIds.has(id)) fromCpp += n
     for (const [id, v] of Object.entries(s?.min_score ?? {})) if (cppIds.has(id)) minScore = Math.min(minScore, v)
+    for (const [id, v] of Object.entries(s?.max_score ?? {})) if (cppIds.has(id)) maxScore = Math.max(maxScore, v)
   }
   check(fromCpp > 0, `gossipsub mesh: js received ${fromCpp} IDONTWANT ids from C++ nodes`)
-  check(minScore >= 0 && minScore !== Infinity, `gossipsub mesh: js's scores for C++ nodes stayed >= 0 (min ${minScore})`)
+  check(minScore >= 0 && minScore !== Infinity && maxScore > 0,
+    `gossipsub mesh: js's scores for C++ nodes stayed >= 0 (min ${minScore}, max ${maxScore})`)
 }
 
 const deadline = setTimeout(() => { console.log('FAIL interop suite timed out'); process.exit(1) }, 150000)
