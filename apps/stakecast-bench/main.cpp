@@ -12,6 +12,7 @@
 #include "demo.hpp"
 #include "erasure/erasure_bench.hpp"
 #include "frost/frost_bench.hpp"
+#include "gossipsub/gossipsub_bench.hpp"
 #include "noise/noise_bench.hpp"
 #include "p2p/p2p_bench.hpp"
 #include "rotor/rotor_bench.hpp"
@@ -33,6 +34,11 @@ const Suite kSuites[] = {
     {"rotor", "Rotor engine: amplification, time to deliver vs its bound, receive throughput, path trade-off",
      stakecast::bench::run_rotor},
     {"p2p", "libp2p host over loopback vs plain TCP and ChaCha20-Poly1305", stakecast::bench::run_p2p},
+    {"gossipsub",
+     "gossipsub on 16 nodes over loopback: delivery p50/p99 and amplification, with and without IDONTWANT, "
+     "vs "
+     "direct sends",
+     stakecast::bench::run_gossipsub},
     {"noise", "Noise session transport and handshake vs bare ChaCha20-Poly1305 and public-key work",
      stakecast::bench::run_noise},
 };
