@@ -14,6 +14,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox          # PNG plots from the simulator and benchmarks
+  jq openssl xxd       # tests/cli: check JSON output, verify Ed25519 signatures independently
   nodejs npm           # interop tests drive js-libp2p (Node 22 comes from npm, see tests/interop)
 )
 

@@ -9,7 +9,12 @@
 // and, for machines that produce bytes (ByteMachine):
 //   std::size_t poll_transmit(MutBytes out)        bytes for the peer, pulled into the caller's buffer
 //   bool wants_transmit() const
-// Commands from above (open_stream, write, ping...) are ordinary member functions. No I/O.
+// Commands from above (open_stream, write, ping...) are ordinary member functions. Machines that talk to
+// many validators at once over authenticated messages (PeerMachine: frost::Participant, Coordinator) take
+//   Status on_message(ValidatorIndex from, BytesView in, TimePoint now)
+//                                                 a rejected message returns its typed error and leaves
+//                                                 the machine as it was (one bad peer fails nothing)
+// and hand out addressed messages with std::optional<...> poll_transmit(). No I/O.
 #pragma once
 
 #include <concepts>
@@ -18,6 +23,7 @@
 
 #include "core/bytes.hpp"
 #include "core/result.hpp"
+#include "core/strong.hpp"
 #include "core/time.hpp"
 
 namespace stakecast {
@@ -47,6 +53,15 @@ template <class M>
 concept ByteMachine = Machine<M> && requires(M& m, const M& cm, MutBytes out) {
   { m.poll_transmit(out) } -> std::same_as<std::size_t>;
   { cm.wants_transmit() } -> std::same_as<bool>;
+};
+
+template <class M>
+concept PeerMachine = requires(M& m, const M& cm, ValidatorIndex from, BytesView in, TimePoint now) {
+  { m.on_message(from, in, now) } -> std::same_as<Status>;
+  { m.poll_event() } -> EventOption;
+  { m.poll_transmit() } -> EventOption;
+  { cm.next_deadline() } -> std::same_as<TimePoint>;
+  { m.on_deadline(now) } -> std::same_as<Status>;
 };
 
 }  // namespace stakecast

@@ -174,6 +174,7 @@ Result<MessageId> DirectPath::send(std::uint8_t kind, Slot slot, BytesView paylo
   if (!es.self) return DirectErrc::not_a_validator;
   if (payload.size() > config_.max_payload) return DirectErrc::payload_too_large;
   if (options.ack && tracked_.size() >= config_.max_tracked) return DirectErrc::too_many_tracked;
+  if (options.hybrid && !options.to.empty()) return DirectErrc::invalid_config;
   const ValidatorIndex self = *es.self;
 
   codec::DirectHeader h;
@@ -195,19 +196,27 @@ Result<MessageId> DirectPath::send(std::uint8_t kind, Slot slot, BytesView paylo
 
   const std::size_t n = es.set->size();
   const prio::Class cls = options.cls.value_or(h.relays > 0 ? prio::Class::high : prio::Class::critical);
+  std::vector<ValidatorIndex> targets;
+  if (options.to.empty()) {
+    for (std::uint32_t v = 0; v < n; ++v)
+      if (ValidatorIndex{v} != self) targets.push_back(ValidatorIndex{v});
+  } else {
+    targets = std::move(options.to);
+    std::sort(targets.begin(), targets.end());
+    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+    std::erase_if(targets, [&](ValidatorIndex v) { return v == self || v.get() >= n; });
+  }
   if (h.relays > 0) {
     for (ValidatorIndex r : hybrid_committee(n, self, h.relays)) transmit(r, cls, wire);
   } else {
-    for (std::uint32_t v = 0; v < n; ++v)
-      if (ValidatorIndex{v} != self) transmit(ValidatorIndex{v}, cls, wire);
+    for (ValidatorIndex v : targets) transmit(v, cls, wire);
   }
 
   if (options.ack) {
     Tracked t;
     t.wire = wire;
     t.epoch = *current_;
-    for (std::uint32_t v = 0; v < n; ++v)
-      if (ValidatorIndex{v} != self) t.acks.emplace(ValidatorIndex{v}, std::nullopt);
+    for (ValidatorIndex v : targets) t.acks.emplace(v, std::nullopt);
     t.deadline = now + config_.ack_timeout;
     deadlines_.emplace(t.deadline, id);
     tracked_.emplace(id, std::move(t));

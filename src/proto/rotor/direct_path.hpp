@@ -65,6 +65,9 @@ struct SendOptions {
   bool hybrid = false;  // through relays instead of straight to everyone
   // Priority class of the copies; default Critical for direct, High for hybrid.
   std::optional<prio::Class> cls = std::nullopt;
+  // Direct only: send to these validators (current epoch) instead of to every validator; this node and
+  // indices outside the set are skipped. Acknowledgements are tracked for these only.
+  std::vector<ValidatorIndex> to = {};
 };
 
 // Why an incoming message was dropped (counted in DirectMetrics::rejected).
@@ -133,7 +136,8 @@ class DirectPath {
   void on_slot(Slot current);
   void on_finalized(Slot finalized);
 
-  // Signs and sends. Errors: no_epoch, not_a_validator, payload_too_large, too_many_tracked.
+  // Signs and sends. Errors: no_epoch, not_a_validator, payload_too_large, too_many_tracked, and
+  // invalid_config for a hybrid message with explicit targets.
   Result<MessageId> send(std::uint8_t kind, Slot slot, BytesView payload, SendOptions options, TimePoint now);
 
   // Bytes received on /stakecast/direct/1.0.0. `from` is the peer's index in the current epoch, nullopt

@@ -61,6 +61,21 @@ struct NoTime {
   std::error_code error() const { return {}; }
 };
 
+// Many peers, addressed outputs: a PeerMachine (and not a Machine: no single byte stream).
+struct Router {
+  struct Event {};
+  struct Out {
+    ValidatorIndex to;
+  };
+  Status on_message(ValidatorIndex, BytesView, TimePoint) { return {}; }
+  std::optional<Event> poll_event() { return std::nullopt; }
+  std::optional<Out> poll_transmit() { return std::nullopt; }
+  TimePoint next_deadline() const { return TimePoint::max(); }
+  Status on_deadline(TimePoint) { return {}; }
+};
+
+static_assert(PeerMachine<Router> && !Machine<Router>);
+static_assert(!PeerMachine<Sink>);
 static_assert(ByteMachine<Echo>);
 static_assert(Machine<Sink> && !ByteMachine<Sink>);
 static_assert(!Machine<NoTime>);

@@ -133,6 +133,25 @@ TEST(DirectPath, AcknowledgementsProduceADeliveryReport) {
   EXPECT_EQ(c.nodes[0].tracked(), 0u);
 }
 
+TEST(DirectPath, ExplicitTargetsGetTheMessageAndOnlyTheyAreTrackedForAcknowledgements) {
+  Cluster c(10);
+  auto id = c.nodes[2].send(1, Slot{10}, Bytes{7},
+                            {.ack = true,
+                             .to = {ValidatorIndex{5}, ValidatorIndex{2}, ValidatorIndex{7},
+                                    ValidatorIndex{5}, ValidatorIndex{99}}},
+                            c.now);
+  ASSERT_TRUE(id);
+  c.run(TimePoint::from_ns(5'000'000'000));
+  EXPECT_EQ(c.sent_by[2], 2u);  // self, the duplicate and the unknown index are skipped
+  for (std::uint32_t i = 0; i < 10; ++i)
+    EXPECT_EQ(c.of<Delivered>(i).size(), (i == 5 || i == 7) ? 1u : 0u) << i;
+  auto reports = c.of<DeliveryReport>(2);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_TRUE(reports[0].complete());
+  EXPECT_EQ(reports[0].acked.size(), 2u);
+  EXPECT_FALSE(c.nodes[2].send(1, Slot{10}, Bytes{7}, {.hybrid = true, .to = {ValidatorIndex{5}}}, c.now));
+}
+
 TEST(DirectPath, RetriesReachLossyValidatorsAndReportCrashedOnes) {
   DirectConfig cfg;
   cfg.ack_timeout = std::chrono::milliseconds(50);
