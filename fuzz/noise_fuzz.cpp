@@ -41,7 +41,7 @@ Bytes feed(noise::Session& s, BytesView in) {
   if (was_failed && st.error() != s.error()) __builtin_trap();
   if (s.failed() && s.next_deadline() != TimePoint::max()) __builtin_trap();
   if (s.handshake_complete() && !s.remote_peer()) __builtin_trap();
-  (void)s.take_plaintext();
+  s.clear_plaintext();
   (void)s.poll_event();
   return drain(s);
 }

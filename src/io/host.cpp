@@ -11,6 +11,11 @@ using asio::awaitable;
 using asio::use_awaitable;
 using asio::ip::tcp;
 
+namespace {
+// PERF: room for several 65537-byte Noise frames per system call, so frames are rarely split across reads.
+constexpr std::size_t kIoBuffer = 256 * 1024;
+}  // namespace
+
 Host::Host(const crypto::Ed25519Keypair& identity, HostConfig config)
     : config_(std::move(config)),
       node_(identity, config_.node, entropy_),
@@ -130,7 +135,7 @@ void Host::start(ConnId id, std::shared_ptr<Conn> conn) {
 }
 
 awaitable<void> Host::read_loop(ConnId id, std::shared_ptr<Conn> conn) {
-  std::vector<std::uint8_t> buf(64 * 1024);
+  std::vector<std::uint8_t> buf(kIoBuffer);
   for (;;) {
     asio::error_code ec;
     std::size_t n =
@@ -147,7 +152,7 @@ awaitable<void> Host::read_loop(ConnId id, std::shared_ptr<Conn> conn) {
 }
 
 awaitable<void> Host::write_loop(ConnId id, std::shared_ptr<Conn> conn) {
-  std::vector<std::uint8_t> buf(64 * 1024);
+  std::vector<std::uint8_t> buf(kIoBuffer);
   for (;;) {
     const std::size_t n = node_.poll_transmit(id, buf);
     if (n == 0) {
@@ -179,6 +184,7 @@ awaitable<void> Host::write_loop(ConnId id, std::shared_ptr<Conn> conn) {
 awaitable<void> Host::deadline_loop() {
   for (;;) {
     const TimePoint next = node_.next_deadline();
+    armed_deadline_ = next;
     if (next == TimePoint::max()) {
       deadline_timer_.expires_at(asio::steady_timer::time_point::max());
     } else {
@@ -204,8 +210,10 @@ void Host::dispatch() {
 }
 
 void Host::kick() {
-  for (auto& [id, c] : conns_) c->wake.cancel();
-  deadline_timer_.cancel();
+  // PERF: only writers with something to send (or to notice) and a timer that must fire sooner wake up.
+  for (auto& [id, c] : conns_)
+    if (node_.wants_transmit(ConnId{id}) || node_.is_closed(ConnId{id})) c->wake.cancel();
+  if (node_.next_deadline() < armed_deadline_) deadline_timer_.cancel();
 }
 
 }  // namespace stakecast::io

@@ -74,6 +74,7 @@ class Host {
   std::map<std::uint64_t, std::shared_ptr<Conn>> conns_;
   std::vector<Multiaddr> listen_addrs_;
   asio::steady_timer deadline_timer_;
+  TimePoint armed_deadline_ = TimePoint::max();  // what deadline_timer_ waits for
   std::chrono::steady_clock::time_point epoch_;
   bool dispatching_ = false;
 };

@@ -120,9 +120,10 @@ Status Node::on_bytes(ConnId id, BytesView in, TimePoint now) {
   }
   auto st = c->noise->on_bytes(in, now);
   if (!st) return fail(id, *c, st.error());
-  Bytes plain = c->noise->take_plaintext();
   if (!c->noise->handshake_complete()) return {};
-  return feed_plaintext(id, *c, plain, now);
+  st = feed_plaintext(id, *c, c->noise->plaintext(), now);
+  c->noise->clear_plaintext();
+  return st;
 }
 
 Status Node::feed_plaintext(ConnId id, Connection& c, BytesView plain, TimePoint now) {
@@ -336,17 +337,24 @@ std::size_t Node::poll_transmit(ConnId id, MutBytes out) {
   std::size_t written = 0;
   if (c->sec) written += c->sec->poll_transmit(out);
   if (!c->noise) return written;
-  Bytes& plain = scratch_;
-  for (;;) {
-    written += c->noise->poll_transmit(out.subspan(written));
-    if (written == out.size() || !c->noise->handshake_complete()) break;
-    // Pull the next plaintext: muxer negotiation first, then Yamux frames.
-    plain.resize(config_.max_plaintext_pull);
+  written += c->noise->poll_transmit(out.subspan(written));
+  if (!c->noise->handshake_complete() || c->noise->wants_transmit()) return written;
+  // PERF: transport frames are built in `out`: the muxer negotiation, then Yamux, write their plaintext
+  // behind the frame's length prefix and Noise encrypts it in place.
+  while (out.size() - written > noise::kFrameOverhead) {
+    const MutBytes frame = out.subspan(written);
+    const MutBytes body =
+        frame.subspan(2, std::min(frame.size() - noise::kFrameOverhead, noise::kMaxPlaintextPerFrame));
     std::size_t n = 0;
-    if (c->mux) n = c->mux->poll_transmit(plain);
-    if (n == 0 && c->yamux) n = c->yamux->poll_transmit(plain);
+    if (c->mux) n = c->mux->poll_transmit(body);
+    if (n == 0 && c->yamux) n = c->yamux->poll_transmit(body);
     if (n == 0) break;
-    if (!c->noise->write(BytesView(plain).first(n))) break;
+    auto size = c->noise->seal_frame(frame, n);
+    if (!size) {
+      (void)fail(id, *c, size.error());
+      break;
+    }
+    written += *size;
   }
   return written;
 }

@@ -49,8 +49,7 @@ struct Config {
   std::size_t max_connections_per_peer = 4;
   Duration handshake_timeout = 10s;
   yamux::Config yamux;
-  std::size_t max_plaintext_pull = 64 * 1024;  // muxer bytes encrypted per pull
-  std::size_t max_pending_events = 65536;      // oldest dropped beyond this
+  std::size_t max_pending_events = 65536;  // oldest dropped beyond this
 };
 
 struct ConnectionEstablished {
@@ -201,7 +200,6 @@ class Node {
   std::map<std::uint64_t, Connection> conns_;
   std::uint64_t next_conn_ = 1;
   std::deque<Event> events_;
-  Bytes scratch_;         // plaintext pulled from a muxer for encryption, reused
   TimePoint last_now_{};  // latest time passed in, for commands that take none (open_stream)
 };
 

@@ -60,10 +60,16 @@ Status CipherState::encrypt_with_ad(BytesView ad, BytesView plaintext, Bytes& ou
     append(out, plaintext);
     return {};
   }
-  if (n_ == std::numeric_limits<std::uint64_t>::max()) return Errc::nonce_exhausted;
   const std::size_t at = out.size();
   out.resize(at + plaintext.size() + crypto::kAeadTag);
-  cipher_->seal(nonce_bytes(), ad, plaintext, MutBytes(out).subspan(at));
+  auto st = encrypt_with_ad(ad, plaintext, MutBytes(out).subspan(at));
+  if (!st) out.resize(at);
+  return st;
+}
+
+Status CipherState::encrypt_with_ad(BytesView ad, BytesView plaintext, MutBytes out) {
+  if (n_ == std::numeric_limits<std::uint64_t>::max()) return Errc::nonce_exhausted;
+  cipher_->seal(nonce_bytes(), ad, plaintext, out);
   ++n_;
   return {};
 }

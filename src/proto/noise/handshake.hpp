@@ -40,6 +40,9 @@ class CipherState {
   void set_nonce(std::uint64_t n) { n_ = n; }
   // Appends ciphertext (plaintext if no key) to out. Errors: nonce_exhausted.
   Status encrypt_with_ad(BytesView ad, BytesView plaintext, Bytes& out);
+  // Encrypts into out, which must be plaintext.size() + kAeadTag long and may start at plaintext (in
+  // place). Only with a key. Errors: nonce_exhausted.
+  Status encrypt_with_ad(BytesView ad, BytesView plaintext, MutBytes out);
   // Appends plaintext to out. Errors: decrypt_failed, nonce_exhausted.
   Status decrypt_with_ad(BytesView ad, BytesView ciphertext, Bytes& out);
 

@@ -113,8 +113,8 @@ Status Session::on_bytes(BytesView in, TimePoint /*now*/) {
       in = in.subspan(take);
       if (in_.size() == 2 && load_be16(in_.data()) > 0) continue;  // header complete: now the body
       if (in_.size() < 2 || in_.size() < 2 + std::size_t{load_be16(in_.data())}) return {};
-      Bytes frame = std::exchange(in_, {});
-      STAKECAST_TRY_STATUS(handle_frame(BytesView(frame).subspan(2)));
+      STAKECAST_TRY_STATUS(handle_frame(BytesView(in_).subspan(2)));
+      in_.clear();  // PERF: keeps its capacity for the next split frame
       continue;
     }
     const std::size_t len = load_be16(in.data());
@@ -135,19 +135,31 @@ std::optional<std::string> Session::early_muxer() const {
 }
 
 Status Session::write(BytesView plaintext) {
-  if (failed()) return Err(error_);
-  if (!transport_ready_) return Errc::out_of_order;
   while (!plaintext.empty()) {
     const std::size_t n = std::min(plaintext.size(), kMaxPlaintextPerFrame);
-    // PERF: encrypt straight into the outgoing buffer, behind its 2-byte length.
     Bytes& out = out_.buffer();
     const std::size_t at = out.size();
-    out.resize(at + 2);
-    auto st = send_->encrypt_with_ad({}, plaintext.first(n), out);
-    if (!st) return fail(st.error());
-    store_be16(out.data() + at, static_cast<std::uint16_t>(out.size() - at - 2));
+    out.resize(at + n + kFrameOverhead);
+    if (auto st = seal_into(plaintext.first(n), MutBytes(out).subspan(at)); !st) {
+      out.resize(at);
+      return st;
+    }
     plaintext = plaintext.subspan(n);
   }
+  return {};
+}
+
+Result<std::size_t> Session::seal_frame(MutBytes frame, std::size_t n) {
+  STAKECAST_TRY_STATUS(seal_into(frame.subspan(2, n), frame));
+  return n + kFrameOverhead;
+}
+
+Status Session::seal_into(BytesView plaintext, MutBytes frame) {
+  if (failed()) return Err(error_);
+  if (!transport_ready_) return Errc::out_of_order;
+  const MutBytes body = frame.subspan(2, plaintext.size() + crypto::kAeadTag);
+  if (auto st = send_->encrypt_with_ad({}, plaintext, body); !st) return fail(st.error());
+  store_be16(frame.data(), static_cast<std::uint16_t>(body.size()));
   return {};
 }
 

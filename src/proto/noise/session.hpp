@@ -5,7 +5,7 @@
 // Machine shape: core/machine.hpp (a ByteMachine). on_bytes(in, now) takes ciphertext, poll_transmit(out)
 // pulls ciphertext, poll_event() reports the authenticated peer once, next_deadline()/on_deadline(now)
 // enforce the handshake timeout; the command write(plaintext) queues application bytes and
-// take_plaintext() pulls the decrypted ones. No I/O: entropy for the keys is injected.
+// plaintext()/clear_plaintext() drain the decrypted ones. No I/O: entropy for the keys is injected.
 #pragma once
 
 #include <optional>
@@ -23,6 +23,7 @@ namespace stakecast::noise {
 
 inline constexpr std::string_view kProtocolId = "/noise";
 inline constexpr std::size_t kMaxPlaintextPerFrame = kMaxMessage - crypto::kAeadTag;
+inline constexpr std::size_t kFrameOverhead = 2 + crypto::kAeadTag;  // length prefix and tag
 
 enum class Role { initiator, responder };
 
@@ -58,12 +59,18 @@ class Session {
   bool failed() const { return static_cast<bool>(error_); }
   std::error_code error() const { return error_; }
 
-  // Encrypts application bytes into frames (only after the handshake). Errors: out_of_order,
-  // nonce_exhausted, and the session's error once failed.
+  // Encrypts application bytes into frames queued for poll_transmit (only after the handshake).
+  // Errors: out_of_order, nonce_exhausted, and the session's error once failed.
   Status write(BytesView plaintext);
-  // Decrypted application bytes received so far (the owner drains after each on_bytes, so this holds
-  // at most one input's worth).
-  Bytes take_plaintext() { return std::exchange(plaintext_, {}); }
+  // The zero-copy form of write(), for an owner that builds transport frames in its own buffer once
+  // poll_transmit() has nothing left: `frame` holds the 2 length bytes, then `n` plaintext bytes
+  // (n ≤ kMaxPlaintextPerFrame), then kAeadTag bytes of room; the plaintext is encrypted in place and the
+  // length written. Returns the frame's size, n + kFrameOverhead. Errors: as write().
+  Result<std::size_t> seal_frame(MutBytes frame, std::size_t n);
+  // Decrypted application bytes received since the last clear_plaintext() (the owner drains after each
+  // on_bytes, so this holds at most one input's worth; clearing keeps the buffer for the next input).
+  BytesView plaintext() const { return plaintext_; }
+  void clear_plaintext() { plaintext_.clear(); }
 
   Role role() const { return role_; }
   bool handshake_complete() const { return transport_ready_; }
@@ -74,6 +81,8 @@ class Session {
  private:
   Status fail(std::error_code ec);
   Status handle_frame(BytesView frame);
+  // Writes the length and the encryption of `plaintext` (which may be frame[2..], in place) to frame.
+  Status seal_into(BytesView plaintext, MutBytes frame);
   Status send_handshake(bool with_payload);
   Status check_payload(BytesView payload);
   void queue_frame(BytesView body);

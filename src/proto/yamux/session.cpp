@@ -90,8 +90,8 @@ Status Session::on_bytes(BytesView in, TimePoint now) {
       if (in_.size() < kHeaderSize) return {};
       STAKECAST_TRY(want, frame_size(in_, h));
       if (in_.size() < want) continue;
-      Bytes frame = std::exchange(in_, {});
-      STAKECAST_TRY_STATUS(handle_frame(h, BytesView(frame).subspan(kHeaderSize), now));
+      STAKECAST_TRY_STATUS(handle_frame(h, BytesView(in_).subspan(kHeaderSize), now));
+      in_.clear();  // PERF: keeps its capacity for the next split frame
       continue;
     }
     STAKECAST_TRY(std::size_t want, frame_size(in, h));
@@ -277,16 +277,13 @@ std::optional<Event> Session::poll_event() {
   return e;
 }
 
-bool Session::produce_frame() {
-  out_.clear();
-  out_sent_ = 0;
+std::size_t Session::produce_frame(MutBytes dst) {
   if (!control_.empty()) {
-    out_.resize(kHeaderSize);
-    encode_header(control_.front(), out_.data());
+    encode_header(control_.front(), dst.data());
     control_.pop_front();
-    return true;
+    return kHeaderSize;
   }
-  if (failed() || streams_.empty()) return false;
+  if (failed() || streams_.empty()) return 0;
   // Pick the priority: 0 strictly first, then smooth weighted round robin over the others that have data.
   std::array<bool, 4> ready{};
   for (const auto& [id, st] : streams_)
@@ -300,7 +297,7 @@ bool Session::produce_frame() {
       total += config_.priority_weights[c];
       if (cls < 0 || wrr_[c] > wrr_[cls]) cls = c;
     }
-    if (cls < 0) return false;
+    if (cls < 0) return 0;
     wrr_[cls] -= total;
   }
   // Round robin within the priority: the first stream after its cursor with something to send.
@@ -309,7 +306,8 @@ bool Session::produce_frame() {
     if (it == streams_.end()) it = streams_.begin();
     Stream& s = it->second;
     if (s.priority != cls || !can_send(s)) continue;
-    const std::size_t n = std::min({s.send_buf.size(), std::size_t{s.send_window}, config_.max_data_frame});
+    const std::size_t n = std::min(
+        {s.send_buf.size(), std::size_t{s.send_window}, config_.max_data_frame, dst.size() - kHeaderSize});
     Header h{Type::data, 0, it->first, static_cast<std::uint32_t>(n)};
     if (n == 0) {
       // FIN travels alone on a zero-length window update, after the data, as js-libp2p sends it;
@@ -318,15 +316,14 @@ bool Session::produce_frame() {
       h.flags |= flag::fin;
       s.fin_sent = true;
     }
-    out_.resize(kHeaderSize + n);
-    encode_header(h, out_.data());
-    s.send_buf.read(MutBytes(out_).subspan(kHeaderSize, n));
+    encode_header(h, dst.data());
+    s.send_buf.read(dst.subspan(kHeaderSize, n));
     s.send_window -= static_cast<std::uint32_t>(n);
     rr_cursor_[cls] = it->first;
     maybe_forget(it->first);
-    return true;
+    return kHeaderSize + n;
   }
-  return false;
+  return 0;
 }
 
 bool Session::can_send(const Stream& s) const {
@@ -349,12 +346,27 @@ bool Session::wants_transmit() const {
 
 std::size_t Session::poll_transmit(MutBytes out) {
   std::size_t written = 0;
-  while (written < out.size()) {
-    if (out_sent_ == out_.size() && !produce_frame()) break;
-    const std::size_t n = std::min(out.size() - written, out_.size() - out_sent_);
-    std::memcpy(out.data() + written, out_.data() + out_sent_, n);
-    out_sent_ += n;
-    written += n;
+  for (;;) {
+    if (out_sent_ < out_.size()) {  // the rest of a frame that did not fit last time
+      const std::size_t n = std::min(out.size() - written, out_.size() - out_sent_);
+      std::memcpy(out.data() + written, out_.data() + out_sent_, n);
+      out_sent_ += n;
+      written += n;
+    }
+    if (written == out.size()) break;
+    const MutBytes room = out.subspan(written);
+    if (room.size() >= kHeaderSize + kMinDirectBody) {
+      // PERF: frames are built straight in the caller's buffer.
+      const std::size_t n = produce_frame(room);
+      if (n == 0) break;
+      written += n;
+    } else {
+      // Too little room for a worthwhile frame: build one aside and hand over what fits.
+      out_.resize(kHeaderSize + kMinDirectBody);
+      out_.resize(produce_frame(out_));
+      out_sent_ = 0;
+      if (out_.empty()) break;
+    }
   }
   return written;
 }

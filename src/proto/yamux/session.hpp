@@ -127,7 +127,10 @@ class Session {
   void emit(Event e);
   void queue_control(Header h);
   void maybe_forget(std::uint32_t id);
-  bool produce_frame();
+  // Writes the next frame (control first, then data by priority) into dst, which holds at least
+  // kHeaderSize bytes; data is cut to fit. Returns its size, 0 if there is nothing to send.
+  std::size_t produce_frame(MutBytes dst);
+  static constexpr std::size_t kMinDirectBody = 1024;  // below this much room, frames are staged in out_
 
   Role role_;
   Config config_;
@@ -136,7 +139,7 @@ class Session {
   std::deque<Header> control_;
   std::deque<Event> events_;
   Bytes in_;
-  Bytes out_;
+  Bytes out_;  // a frame built aside because the caller's buffer had too little room
   std::size_t out_sent_ = 0;
   std::array<std::uint32_t, 4> rr_cursor_{};  // round-robin position per priority
   std::array<std::int64_t, 4> wrr_{};         // smooth weighted round-robin state

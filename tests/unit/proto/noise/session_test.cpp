@@ -25,6 +25,12 @@ Bytes drain(Session& s, std::size_t chunk = 1000) {
   return out;
 }
 
+Bytes take_plaintext(Session& s) {
+  Bytes out(s.plaintext().begin(), s.plaintext().end());
+  s.clear_plaintext();
+  return out;
+}
+
 Bytes framed(BytesView body) {
   Bytes out(2);
   store_be16(out.data(), static_cast<std::uint16_t>(body.size()));
@@ -114,7 +120,7 @@ TEST(NoiseSession, SplitAtEveryOffsetEqualsOneShot) {
     ASSERT_TRUE(b.on_bytes(BytesView(to_responder).first(cut), t0));
     ASSERT_TRUE(b.on_bytes(BytesView(to_responder).subspan(cut), t0));
     ASSERT_TRUE(b.handshake_complete()) << cut;
-    EXPECT_EQ(as_chars(b.take_plaintext()), "from the initiator") << cut;
+    EXPECT_EQ(as_chars(take_plaintext(b)), "from the initiator") << cut;
   }
   for (std::size_t cut = 0; cut <= to_initiator.size(); ++cut) {
     SeededEntropy e1(11);
@@ -123,8 +129,29 @@ TEST(NoiseSession, SplitAtEveryOffsetEqualsOneShot) {
     ASSERT_TRUE(a.on_bytes(BytesView(to_initiator).first(cut), t0));
     ASSERT_TRUE(a.on_bytes(BytesView(to_initiator).subspan(cut), t0));
     ASSERT_TRUE(a.handshake_complete()) << cut;
-    EXPECT_EQ(as_chars(a.take_plaintext()), "from the responder") << cut;
+    EXPECT_EQ(as_chars(take_plaintext(a)), "from the responder") << cut;
   }
+}
+
+TEST(NoiseSession, FramesSealedInPlaceMatchWrittenOnes) {
+  SeededEntropy e1(1), e2(2), e3(1), e4(2);
+  Session a(Role::initiator, identity(1), e1, t0), b(Role::responder, identity(2), e2, t0);
+  Session a2(Role::initiator, identity(1), e3, t0), b2(Role::responder, identity(2), e4, t0);
+  pump(a, b);
+  pump(a2, b2);
+  const BytesView msg = as_bytes("sealed where it lies");
+  Bytes frame(2 + msg.size() + crypto::kAeadTag, 0);
+  std::copy(msg.begin(), msg.end(), frame.begin() + 2);
+  SeededEntropy e5(5);
+  Session early(Role::initiator, identity(3), e5, t0);
+  EXPECT_EQ(early.seal_frame(frame, msg.size()).error(), Errc::out_of_order);
+  ASSERT_TRUE(a.write(msg));
+  auto size = a2.seal_frame(frame, msg.size());
+  ASSERT_TRUE(size);
+  EXPECT_EQ(*size, msg.size() + kFrameOverhead);
+  EXPECT_EQ(frame, drain(a)) << "same keys and nonce: the same frame";
+  ASSERT_TRUE(b.on_bytes(frame, t0));
+  EXPECT_EQ(as_chars(take_plaintext(b)), "sealed where it lies");
 }
 
 TEST(NoiseSession, TransportCarriesLargeWritesInBoundedFrames) {
@@ -139,10 +166,10 @@ TEST(NoiseSession, TransportCarriesLargeWritesInBoundedFrames) {
   EXPECT_EQ(wire.size(), big.size() + 4 * (2 + crypto::kAeadTag));
   EXPECT_EQ(load_be16(wire.data()), 65535);
   ASSERT_TRUE(b.on_bytes(wire, t0));
-  EXPECT_EQ(b.take_plaintext(), big);
+  EXPECT_EQ(take_plaintext(b), big);
   ASSERT_TRUE(b.write(as_bytes("pong")));
   ASSERT_TRUE(a.on_bytes(drain(b), t0));
-  EXPECT_EQ(as_chars(a.take_plaintext()), "pong");
+  EXPECT_EQ(as_chars(take_plaintext(a)), "pong");
 }
 
 TEST(NoiseSession, DialedPeerIdMismatchIsRefused) {
