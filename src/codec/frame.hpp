@@ -34,6 +34,21 @@ class FrameReader {
   std::optional<BytesView> frame() const;
   // Moves past the completed frame.
   void next();
+  // Feeds all of `in`, calling on_frame(BytesView) for each frame it completes (the view is valid during
+  // the call). Errors: as feed(); frames before the error were delivered.
+  template <class F>
+  Status feed_all(BytesView in, F&& on_frame) {
+    while (!in.empty()) {
+      auto used = feed(in);
+      if (!used) return Err(used.error());
+      in = in.subspan(*used);
+      if (auto f = frame()) {
+        on_frame(*f);
+        next();
+      }
+    }
+    return {};
+  }
 
  private:
   std::size_t max_;

@@ -89,21 +89,16 @@ void GossipsubService::read_stream(ConnId conn, StreamId stream, TimePoint now) 
   if (it == inbound_.end()) return;
   Bytes buf(64 * 1024);
   while (std::size_t n = node_.read(conn, stream, buf, now)) {
-    BytesView in(buf.data(), n);
-    while (!in.empty()) {
-      auto used = it->second.reader.feed(in);
-      if (!used) {
-        ++metrics_.bad_frames;
-        (void)node_.reset(conn, stream);
-        inbound_.erase(it);
-        return;
-      }
-      in = in.subspan(*used);
-      if (auto frame = it->second.reader.frame()) {
-        ++metrics_.frames_received;
-        deliver(it->second.peer, *frame, now);
-        it->second.reader.next();
-      }
+    const PeerId& peer = it->second.peer;
+    auto fed = it->second.reader.feed_all(BytesView(buf.data(), n), [&](BytesView frame) {
+      ++metrics_.frames_received;
+      deliver(peer, frame, now);
+    });
+    if (!fed) {
+      ++metrics_.bad_frames;
+      (void)node_.reset(conn, stream);
+      inbound_.erase(it);
+      return;
     }
   }
 }

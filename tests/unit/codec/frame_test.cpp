@@ -52,5 +52,26 @@ TEST(FrameReader, RejectsBadVarint) {
   EXPECT_EQ(r2.feed(Bytes{0x80, 0x00}).error(), FrameErrc::bad_varint);
 }
 
+TEST(FrameReader, FeedAllDeliversEveryFrameThenStopsAtAnError) {
+  Bytes stream;
+  append_frame(stream, Bytes{1, 2});
+  append_frame(stream, Bytes{});
+  append_frame(stream, Bytes(300, 7));
+  for (std::size_t split = 0; split <= stream.size(); ++split) {
+    FrameReader r(1024);
+    std::vector<Bytes> got;
+    auto sink = [&](BytesView f) { got.emplace_back(f.begin(), f.end()); };
+    ASSERT_TRUE(r.feed_all(BytesView(stream).first(split), sink));
+    ASSERT_TRUE(r.feed_all(BytesView(stream).subspan(split), sink));
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(got[2], Bytes(300, 7));
+  }
+  FrameReader small(100);
+  std::vector<Bytes> got;
+  auto st = small.feed_all(stream, [&](BytesView f) { got.emplace_back(f.begin(), f.end()); });
+  EXPECT_EQ(st.error(), FrameErrc::too_large);
+  EXPECT_EQ(got.size(), 2u);  // the frames before the oversized one
+}
+
 }  // namespace
 }  // namespace stakecast::codec
