@@ -3,6 +3,7 @@
 // the tables, --json, --csv and --plot report stake-weighted arrival and finalization times, node
 // percentiles, bytes per role and amplification. Design: docs/simulator.md; validation against the
 // Alpenglow paper: docs/sim-validation.md.
+#include <sys/resource.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -317,6 +318,14 @@ int main(int argc, char** argv) try {
   }
   progress.finish();
   print_summary(setup, all);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                       static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  setup.cpu_s = cpu_s;
+  setup.peak_rss_mib = static_cast<double>(ru.ru_maxrss) / 1024.0;  // Linux: KiB
+  std::printf("\nprocess: %.1f s CPU (user + system, one thread), peak RSS %.0f MiB\n", cpu_s,
+              setup.peak_rss_mib);
   if (!o.json_path.empty() && !write_json(o.json_path, setup, all))
     die("--json " + o.json_path + ": cannot write");
   if (!o.plot_dir.empty()) {

@@ -56,7 +56,8 @@ nlohmann::json spread_json(const Spread& s) {
         {"80", ms_json(s.stake80)},
         {"100", ms_json(s.stake100)}}},
       {"node_ms",
-       {{"p50", ms_json(s.p50)}, {"p90", ms_json(s.p90)}, {"p99", ms_json(s.p99)}, {"max", ms_json(s.max)}}}};
+       {{"p50", ms_json(s.p50)}, {"p90", ms_json(s.p90)}, {"p99", ms_json(s.p99)}, {"max", ms_json(s.max)}}},
+      {"paper_ms", {{"50", ms_json(s.paper50)}, {"100", ms_json(s.paper100)}}}};
 }
 
 // The mean spread over runs, as JSON.
@@ -74,7 +75,8 @@ nlohmann::json mean_spread_json(const std::vector<RunSummary>& runs, F get) {
            {{"p50", m(&Spread::p50)},
             {"p90", m(&Spread::p90)},
             {"p99", m(&Spread::p99)},
-            {"max", m(&Spread::max)}}}};
+            {"max", m(&Spread::max)}}},
+          {"paper_ms", {{"50", m(&Spread::paper50)}, {"100", m(&Spread::paper100)}}}};
 }
 
 bool run_gnuplot(const std::string& script_path, std::string* why) {
@@ -104,7 +106,7 @@ RunSummary summarize(const RunRecord& rec, const std::vector<Stake>& stakes, std
   s.run = rec.run;
   s.leader = rec.leader.get();
   s.slot = rec.slot.get();
-  s.block = Spread{r.stake50, r.stake60, r.stake80, r.stake100, r.p50, r.p90, r.p99, r.max};
+  s.block = r.block;
   s.complete = r.complete;
   s.amplification = r.amplification;
   s.leader_upload = r.leader_upload;
@@ -143,9 +145,9 @@ void print_run_header(bool votes) {
 void print_run_row(const std::string& strategy, const RunRecord& rec, bool votes) {
   const auto& r = rec.result;
   std::printf("%-10s %4u %6u %8s %8s %8s %8s %8s %8s %8s %7.2f %7.2f %9.0f", strategy.c_str(), rec.run,
-              rec.leader.get(), ms_text(r.stake50).c_str(), ms_text(r.stake80).c_str(),
-              ms_text(r.stake100).c_str(), ms_text(r.p50).c_str(), ms_text(r.p90).c_str(),
-              ms_text(r.p99).c_str(), ms_text(r.max).c_str(), r.amplification, r.leader_upload,
+              rec.leader.get(), ms_text(r.block.stake50).c_str(), ms_text(r.block.stake80).c_str(),
+              ms_text(r.block.stake100).c_str(), ms_text(r.block.p50).c_str(), ms_text(r.block.p90).c_str(),
+              ms_text(r.block.p99).c_str(), ms_text(r.block.max).c_str(), r.amplification, r.leader_upload,
               static_cast<double>(r.events) / std::max(rec.wall_s, 1e-9));
   if (votes && r.votes) {
     const auto& v = *r.votes;
@@ -192,8 +194,9 @@ void print_summary(const Setup& s, const std::vector<StrategyRuns>& all) {
       "\nFinalization, ms (mean over runs; notarized at > 60%% of the stake's votes, fast-finalized at > "
       "80%%, "
       "else after a second > 60%% round)\n");
-  std::printf("%-10s %8s %8s %8s %8s %8s %8s %8s %8s %8s %6s\n", "strategy", "not50%", "not80%", "fin50%",
-              "fin60%", "fin80%", "fin100%", "fin_p50", "fin_p99", "fin_max", "fast%");
+  std::printf("%-10s %8s %8s %8s %8s %8s %8s %8s %8s %8s %6s %9s %9s\n", "strategy", "not50%", "not80%",
+              "fin50%", "fin60%", "fin80%", "fin100%", "fin_p50", "fin_p99", "fin_max", "fast%", "paper50",
+              "paper100");
   for (const auto& sr : all) {
     const auto& runs = sr.runs;
     auto nm = [&](std::optional<Duration> Spread::*f) {
@@ -207,12 +210,16 @@ void print_summary(const Setup& s, const std::vector<StrategyRuns>& all) {
       fast += static_cast<double>(r.fast);
       count += static_cast<double>(r.fast + r.slow);
     }
-    std::printf("%-10s %8s %8s %8s %8s %8s %8s %8s %8s %8s %6.1f\n", sr.name.c_str(),
+    std::printf("%-10s %8s %8s %8s %8s %8s %8s %8s %8s %8s %6.1f %9s %9s\n", sr.name.c_str(),
                 nm(&Spread::stake50).c_str(), nm(&Spread::stake80).c_str(), fm(&Spread::stake50).c_str(),
                 fm(&Spread::stake60).c_str(), fm(&Spread::stake80).c_str(), fm(&Spread::stake100).c_str(),
                 fm(&Spread::p50).c_str(), fm(&Spread::p99).c_str(), fm(&Spread::max).c_str(),
-                count > 0 ? 100.0 * fast / count : 0.0);
+                count > 0 ? 100.0 * fast / count : 0.0, fm(&Spread::paper50).c_str(),
+                fm(&Spread::paper100).c_str());
   }
+  std::printf(
+      "(paper50, paper100: the Alpenglow white paper's percentiles, the stake-weighted mean over the "
+      "49-50%% and 99-100%% of the stake; docs/sim-validation.md)\n");
 }
 
 bool write_run_csv(const std::string& path, const std::vector<Stake>& stakes, const RunRecord& rec) {
@@ -252,6 +259,8 @@ bool write_json(const std::string& path, const Setup& s, const std::vector<Strat
   doc["seed"] = s.seed;
   doc["runs"] = s.runs;
   doc["votes"] = s.votes;
+  doc["cpu_s"] = s.cpu_s;
+  doc["peak_rss_mib"] = s.peak_rss_mib;
   doc["cipher"] = "none (payload bytes only; framing/encryption not modelled)";
   doc["strategies"] = nlohmann::json::array();
   for (const auto& sr : all) {

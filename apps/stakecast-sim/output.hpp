@@ -25,6 +25,7 @@ struct Setup {
   unsigned runs = 0;
   bool votes = false;
   std::string leader;
+  double cpu_s = 0, peak_rss_mib = 0;  // the whole process, filled in at the end
 };
 
 struct RunRecord {

@@ -86,7 +86,37 @@ Status ReedSolomon::reconstruct(std::span<std::uint8_t* const> shards, std::span
   plen = static_cast<std::size_t>(std::copy_n(used, k, pattern + plen) - pattern);
   pattern[plen++] = 0xff;
   plen = static_cast<std::size_t>(std::copy_n(missing, n_missing, pattern + plen) - pattern);
-  if (!std::equal(pattern, pattern + plen, key.begin(), key.end())) {
+  // Only data shards missing (the receivers' case: rebuild the data, re-encode the parity): the sources
+  // are the present data shards D, in order, then |M| parity shards P. With M the missing data shards,
+  // P's rows of the generator give A_PM d_M = p_P + A_PD d_D, so d_M = A_PM^-1 p_P + A_PM^-1 A_PD d_D:
+  // only the |M| x |M| block is inverted (|M| is about half of k for a random half of the shreds).
+  const bool data_targets = n_missing > 0 && missing[n_missing - 1] < k;
+  if (data_targets && !std::equal(pattern, pattern + plen, key.begin(), key.end())) {
+    const std::uint8_t* gen = matrix_->data();
+    const std::size_t m = n_missing, d = k - m;  // sources: used[0..d) data, used[d..k) parity
+    ws.matrix.resize(m * m);
+    ws.inverse.resize(m * m);
+    for (std::size_t r = 0; r < m; ++r)
+      for (std::size_t c = 0; c < m; ++c) ws.matrix[r * m + c] = gen[used[d + r] * k + missing[c]];
+    if (gf_invert_matrix(ws.matrix.data(), ws.inverse.data(), static_cast<int>(m)) != 0) {
+      key.clear();
+      return Errc::singular_matrix;
+    }
+    ws.rows.assign(m * k, 0);
+    for (std::size_t t = 0; t < m; ++t) {
+      std::uint8_t* row = ws.rows.data() + t * k;
+      const std::uint8_t* inv = ws.inverse.data() + t * m;
+      for (std::size_t c = 0; c < d; ++c) {  // (A_PM^-1 A_PD)[t][c]
+        std::uint8_t acc = 0;
+        for (std::size_t s2 = 0; s2 < m; ++s2) acc ^= gf_mul(inv[s2], gen[used[d + s2] * k + used[c]]);
+        row[c] = acc;
+      }
+      std::copy_n(inv, m, row + d);  // A_PM^-1 on the parity sources
+    }
+    ws.tables.resize(32 * k * m);
+    ec_init_tables(static_cast<int>(k), static_cast<int>(m), ws.rows.data(), ws.tables.data());
+    key.assign(pattern, pattern + plen);
+  } else if (!data_targets && !std::equal(pattern, pattern + plen, key.begin(), key.end())) {
     const std::uint8_t* gen = matrix_->data();
     ws.matrix.resize(k * k);
     ws.inverse.resize(k * k);

@@ -149,15 +149,7 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
     out.messages += r.stats(v).messages_sent;
     total += out.bytes_sent.back();
   }
-  const Spread a = spread(out.arrival, stakes, config.leader.get());
-  out.stake50 = a.stake50;
-  out.stake60 = a.stake60;
-  out.stake80 = a.stake80;
-  out.stake100 = a.stake100;
-  out.p50 = a.p50;
-  out.p90 = a.p90;
-  out.p99 = a.p99;
-  out.max = a.max;
+  out.block = spread(out.arrival, stakes, config.leader.get());
   const double block_d = static_cast<double>(config.block_bytes);
   out.amplification = static_cast<double>(total) / (block_d * static_cast<double>(n - 1));
   out.leader_upload = static_cast<double>(out.bytes_sent[config.leader.get()]) / block_d;

@@ -72,10 +72,9 @@ struct BlockRunResult {
   std::vector<std::uint64_t> bytes_sent, bytes_received, messages_received;
   std::vector<bool> relay;   // forwarded shreds for others (Rotor relays, Turbine nodes with children)
   std::size_t complete = 0;  // validators other than the leader that had the block
-  std::optional<Duration> stake50, stake60, stake80, stake100;
-  std::optional<Duration> p50, p90, p99, max;  // over validators other than the leader
-  double amplification = 0;                    // bytes sent by everyone / (block x (N - 1))
-  double leader_upload = 0;                    // bytes sent by the leader / block
+  Spread block;  // arrival: stake-weighted times and percentiles over validators other than the leader
+  double amplification = 0;  // bytes sent by everyone / (block x (N - 1))
+  double leader_upload = 0;  // bytes sent by the leader / block
   std::uint64_t events = 0, messages = 0;
   std::size_t peak_events = 0;
   crypto::Hash256 trace{};

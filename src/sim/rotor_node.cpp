@@ -45,7 +45,7 @@ void RotorNode::on_message(ValidatorIndex from, std::uint8_t channel, const Payl
     ++ignored_;
     return;
   }
-  engine_.on_message(from, static_cast<rotor::Protocol>(channel), *bytes, now);
+  engine_.on_message(from, static_cast<rotor::Protocol>(channel), bytes, now);
   drain(now);
 }
 

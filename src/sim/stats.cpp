@@ -37,6 +37,32 @@ std::optional<Duration> node_percentile(std::span<const std::optional<Duration>>
   return got[k - 1];
 }
 
+std::optional<Duration> stake_bucket_mean(std::span<const std::optional<Duration>> arrival,
+                                          std::span<const Stake> stake, double lo, double hi) {
+  const std::size_t n = std::min(arrival.size(), stake.size());
+  long double total = 0;
+  std::vector<std::pair<Duration, std::uint64_t>> got;
+  for (std::size_t i = 0; i < n; ++i) {
+    total += static_cast<long double>(stake[i].get());
+    if (arrival[i]) got.emplace_back(*arrival[i], stake[i].get());
+  }
+  std::sort(got.begin(), got.end());
+  const long double from = total * static_cast<long double>(lo), to = total * static_cast<long double>(hi);
+  long double at = 0, weight = 0, sum = 0;
+  for (const auto& [t, s] : got) {
+    const long double a = std::max(at, from), b = std::min(at + static_cast<long double>(s), to);
+    if (b > a) {
+      weight += b - a;
+      sum += (b - a) * static_cast<long double>(t.count());
+    }
+    at += static_cast<long double>(s);
+    if (at >= to) break;
+  }
+  // All of [lo, hi) must be covered (up to rounding): otherwise part of that stake never had the data.
+  if (weight <= 0 || weight < (to - from) * (1.0L - 1e-9L)) return std::nullopt;
+  return Duration(static_cast<std::int64_t>(std::llround(sum / weight)));
+}
+
 Spread spread(std::span<const std::optional<Duration>> arrival, std::span<const Stake> stake,
               std::optional<std::size_t> exclude) {
   Spread s;
@@ -51,6 +77,8 @@ Spread spread(std::span<const std::optional<Duration>> arrival, std::span<const 
   s.p90 = node_percentile(others, 0.9);
   s.p99 = node_percentile(others, 0.99);
   s.max = node_percentile(others, 1.0);
+  s.paper50 = stake_bucket_mean(arrival, stake, 0.49, 0.50);
+  s.paper100 = stake_bucket_mean(arrival, stake, 0.99, 1.0);
   return s;
 }
 

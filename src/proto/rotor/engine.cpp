@@ -390,6 +390,20 @@ void Engine::on_message(std::optional<ValidatorIndex> from, Protocol protocol, B
   }
 }
 
+void Engine::on_message(std::optional<ValidatorIndex> from, Protocol protocol, const prio::Payload& bytes,
+                        TimePoint now) {
+  if (!bytes) return;
+  input_ = &bytes;
+  on_message(from, protocol, BytesView(*bytes), now);
+  input_ = nullptr;
+}
+
+prio::Payload Engine::share(BytesView bytes) const {
+  if (input_ && *input_ && (*input_)->data() == bytes.data() && (*input_)->size() == bytes.size())
+    return *input_;
+  return std::make_shared<const Bytes>(bytes.begin(), bytes.end());
+}
+
 bool Engine::verified_copy(const codec::ShredView& v, const SliceInfo& info) const {
   // A shred whose signed tuple equals the slice's verified first shred and whose Merkle path leads to
   // that root is as good as verified, without a signature check.
@@ -438,7 +452,7 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
       valid = true;
       info = &slice_info(h.slot, h.slice, now);
       if (!info->trusted) info->trusted = h;
-      store_.put(h, std::make_shared<const Bytes>(bytes.begin(), bytes.end()));
+      store_.put(h, share(bytes));
       break;
     case ShredOutcome::duplicate:
     case ShredOutcome::ignored: {
@@ -542,7 +556,7 @@ void Engine::forward(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredVie
     const std::vector<ValidatorIndex>& kids = turbine_targets(ctx, leader, h);
     info.forwarded.set(i);
     if (kids.empty()) return;
-    auto wire = std::make_shared<const Bytes>(bytes.begin(), bytes.end());
+    auto wire = share(bytes);
     for (ValidatorIndex to : kids) {
       auto cur = to_current(to, ctx);
       if (!cur) continue;
@@ -562,7 +576,7 @@ void Engine::forward(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredVie
     if (i >= info.committee.size() || info.committee[i] != *ctx.self) return;
   }
   info.forwarded.set(i);
-  auto wire = std::make_shared<const Bytes>(bytes.begin(), bytes.end());
+  auto wire = share(bytes);
   for (ValidatorIndex to : relay_order(ctx, h.slot, leader)) {
     auto cur = to_current(to, ctx);
     if (!cur) continue;

@@ -172,6 +172,10 @@ class Engine {
   // A message on one of the three protocols. `from` is the peer's index in the current epoch, nullopt
   // for a peer without stake.
   void on_message(std::optional<ValidatorIndex> from, Protocol protocol, BytesView bytes, TimePoint now);
+  // The same for bytes the owner already holds in a shared buffer: shreds kept for repair and forwarded
+  // copies share it instead of copying (the simulator delivers one buffer to every receiver).
+  void on_message(std::optional<ValidatorIndex> from, Protocol protocol, const prio::Payload& bytes,
+                  TimePoint now);
   void on_deadline(TimePoint now);
   TimePoint next_deadline() const;
 
@@ -241,6 +245,8 @@ class Engine {
   std::optional<ValidatorIndex> to_epoch(std::optional<ValidatorIndex> from, const EpochCtx& ctx) const;
   std::optional<ValidatorIndex> to_current(ValidatorIndex v, const EpochCtx& ctx) const;
   void transmit(ValidatorIndex to, Protocol p, prio::Class cls, prio::Payload bytes);
+  // `bytes` as a shared buffer: the input's own when `bytes` is all of it, else a copy.
+  prio::Payload share(BytesView bytes) const;
   void event(EngineEvent e);
   void drop(ShredDrop why) { ++metrics_.shreds_dropped[static_cast<std::size_t>(why)]; }
   SlotInfo& slot_info(Slot slot, TimePoint now);
@@ -299,6 +305,8 @@ class Engine {
 
   std::optional<std::tuple<Slot, std::uint32_t, std::uint32_t>> turbine_key_;
   std::vector<ValidatorIndex> turbine_kids_;
+
+  const prio::Payload* input_ = nullptr;  // the shared buffer of the message being handled, if any
 
   std::deque<Transmit> out_;
   std::deque<EngineEvent> events_;

@@ -60,6 +60,29 @@ TEST(ReedSolomon, AnyLossUpToParityRebuildsExactPayload) {
   }
 }
 
+TEST(ReedSolomon, RebuildsFromParityAloneOrFromOneParityShard) {
+  // Only data shards missing takes the reduced path (the missing x missing block is inverted): every data
+  // shard lost (sources all parity), and a single one lost.
+  auto code = ReedSolomon::create(8, 8);
+  ASSERT_TRUE(code);
+  auto rng = DeterministicRng::from_u64(9);
+  for (std::size_t first_lost : {std::size_t{0}, std::size_t{5}}) {
+    const std::size_t lost = first_lost == 0 ? 8 : 1;
+    Shards s(16, 40);
+    for (std::size_t i = 0; i < 8; ++i) rng.fill(s.bufs[i]);
+    std::vector<const std::uint8_t*> dptr(s.ptrs.begin(), s.ptrs.begin() + 8);
+    ASSERT_TRUE(code->encode(dptr, std::span(s.ptrs).subspan(8), 40));
+    const auto original = s.bufs;
+    bool present[16];
+    for (std::size_t i = 0; i < 16; ++i) present[i] = !(i >= first_lost && i < first_lost + lost);
+    for (std::size_t i = first_lost; i < first_lost + lost; ++i)
+      std::fill(s.bufs[i].begin(), s.bufs[i].end(), 0);
+    Workspace ws;
+    ASSERT_TRUE(code->reconstruct(s.ptrs, std::span<const bool>(present, 16), 40, ws, true));
+    for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(s.bufs[i], original[i]) << i;
+  }
+}
+
 TEST(ReedSolomon, WorkspaceReusedAcrossPatternsAndCodes) {
   auto rng = DeterministicRng::from_u64(8);
   Workspace ws;

@@ -43,9 +43,9 @@ TEST(BlockRun, DirectWithoutLimitsMatchesTheLatencyMatrix) {
     stakes.push_back(w.sui.validators()[i].stake);
     EXPECT_EQ(r->arrival[i], expect.back()) << i;
   }
-  EXPECT_EQ(r->stake80, stake_time(expect, stakes, 0.8));
-  EXPECT_EQ(r->stake100, *std::max_element(expect.begin(), expect.end()));
-  EXPECT_EQ(r->max, r->stake100);
+  EXPECT_EQ(r->block.stake80, stake_time(expect, stakes, 0.8));
+  EXPECT_EQ(r->block.stake100, *std::max_element(expect.begin(), expect.end()));
+  EXPECT_EQ(r->block.max, r->block.stake100);
   EXPECT_NEAR(r->leader_upload, 105.0 * (20'000 + kDirectHeaderBytes) / 20'000, 1e-9);
   EXPECT_NEAR(r->amplification, (20'000.0 + kDirectHeaderBytes) / 20'000, 1e-9);
 }
@@ -62,10 +62,10 @@ TEST(BlockRun, RotorStrategiesDeliverToEveryone) {
     EXPECT_EQ(r->complete, w.sui.size() - 1) << to_string(s);
     EXPECT_GT(r->amplification, 2.0);
     EXPECT_LT(r->amplification, 3.5);
-    ASSERT_TRUE(r->stake60 && r->stake80 && r->stake100 && r->p50 && r->max);
-    EXPECT_LE(*r->stake60, *r->stake80);
-    EXPECT_LE(*r->stake80, *r->stake100);
-    EXPECT_LE(*r->p50, *r->max);
+    ASSERT_TRUE(r->block.stake60 && r->block.stake80 && r->block.stake100 && r->block.p50 && r->block.max);
+    EXPECT_LE(*r->block.stake60, *r->block.stake80);
+    EXPECT_LE(*r->block.stake80, *r->block.stake100);
+    EXPECT_LE(*r->block.p50, *r->block.max);
     // The same configuration replays exactly.
     auto again = run_block(w.sui, w.topo, c);
     ASSERT_TRUE(again);
@@ -97,7 +97,7 @@ TEST(BlockRun, TurbineForwardsDownTheTreeWithoutLatencyOrBandwidthCost) {
   rc.strategy = Strategy::rotor_psp;
   auto rotor = run_block(w.sui, w.topo, rc);
   ASSERT_TRUE(rotor);
-  EXPECT_LT(*rotor->p50, *r->p50);  // two hops beat three or four
+  EXPECT_LT(*rotor->block.p50, *r->block.p50);  // two hops beat three or four
 }
 
 TEST(BlockRun, RejectsImpossibleParameters) {

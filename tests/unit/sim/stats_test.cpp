@@ -32,5 +32,23 @@ TEST(Stats, NodePercentilesByNearestRank) {
   EXPECT_EQ(node_percentile(A{}, 0.5), std::nullopt);
 }
 
+TEST(Stats, StakeBucketMeanIsTheWhitePapersPercentile) {
+  // Stakes 50, 30, 20 at 10, 20, 30 ms. [0.49, 0.50): inside the first validator: 10 ms. [0.45, 0.55):
+  // half 10 ms, half 20 ms. [0.99, 1.0): the last one. [0.7, 0.9): 0.1 at 20 ms, 0.1 at 30 ms.
+  const std::vector<std::optional<Duration>> t{milliseconds(10), milliseconds(20), milliseconds(30)};
+  const std::vector<Stake> s{Stake{50}, Stake{30}, Stake{20}};
+  EXPECT_EQ(stake_bucket_mean(t, s, 0.49, 0.50), milliseconds(10));
+  EXPECT_EQ(stake_bucket_mean(t, s, 0.45, 0.55), milliseconds(15));
+  EXPECT_EQ(stake_bucket_mean(t, s, 0.99, 1.0), milliseconds(30));
+  EXPECT_EQ(stake_bucket_mean(t, s, 0.7, 0.9), milliseconds(25));
+  // Part of the bucket never had it.
+  const std::vector<std::optional<Duration>> partial{milliseconds(10), milliseconds(20), std::nullopt};
+  EXPECT_EQ(stake_bucket_mean(partial, s, 0.99, 1.0), std::nullopt);
+  EXPECT_EQ(stake_bucket_mean(partial, s, 0.7, 0.9), std::nullopt);
+  const Spread sp = spread(t, s, 0);
+  EXPECT_EQ(sp.paper50, milliseconds(10));
+  EXPECT_EQ(sp.paper100, milliseconds(30));
+}
+
 }  // namespace
 }  // namespace stakecast::sim
