@@ -22,8 +22,12 @@ build-release: deps
 test: build-dev
 	ctest --preset dev -j $(JOBS)
 
+# The simulator comparison on the embedded Solana epoch 780 set (1,283 validators, WonderProxy pings): one
+# 1 MiB block, 1 Gbit/s per node, Rotor vs Turbine vs gossipsub vs direct. The old shredding demo is
+# `stakecast-bench demo`.
 demo: build-release
-	./build/release/apps/stakecast-bench/stakecast-bench demo
+	./build/release/apps/stakecast-sim/stakecast-sim --leader random --block-size 1048576 --shred-size 1024 \
+	  --upload-mbps 1000 --strategies rotor-psp,turbine,gossipsub,direct --plot build/demo
 
 bench: build-release
 	./build/release/apps/stakecast-bench/stakecast-bench all --json build/release/bench.json

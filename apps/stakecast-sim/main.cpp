@@ -40,6 +40,7 @@ struct Options {
   unsigned total_shreds = 0;  // Gamma; 0 = kappa x gamma
   std::size_t shred_bytes = 1024;
   unsigned fanout = 200;
+  unsigned gossip_dials = 20;
   std::uint64_t seed = 1;
   unsigned runs = 1;
   double upload_mbps = 0, download_mbps = 0;
@@ -131,7 +132,7 @@ int main(int argc, char** argv) try {
       ->capture_default_str();
   app.add_option("--hop", o.hop, "one-way delay per hop: half-rtt or rtt (the Alpenglow paper's convention)")
       ->capture_default_str();
-  app.add_option("--strategies", o.strategies, "rotor-psp, rotor-iid, turbine, direct")
+  app.add_option("--strategies", o.strategies, "rotor-psp, rotor-iid, turbine, gossipsub, direct")
       ->delimiter(',')
       ->capture_default_str();
   app.add_option("--block-size", o.block_bytes, "block bytes")->capture_default_str();
@@ -141,6 +142,8 @@ int main(int argc, char** argv) try {
   app.add_option("--total-shreds", o.total_shreds, "Gamma, shreds per slice (overrides --kappa)");
   app.add_option("--shred-size", o.shred_bytes, "payload bytes per shred")->capture_default_str();
   app.add_option("--fanout", o.fanout, "Turbine tree fanout")->capture_default_str();
+  app.add_option("--gossip-dials", o.gossip_dials, "gossipsub: random peers each node dials (degree ~2x)")
+      ->capture_default_str();
   app.add_option("--seed", o.seed, "seed of block contents, leader draws, loss and jitter")
       ->capture_default_str();
   app.add_option("--runs", o.runs, "runs per strategy (slot, block and leader draw change per run)")
@@ -182,7 +185,8 @@ int main(int argc, char** argv) try {
   std::vector<Strategy> strategies;
   for (const auto& s : o.strategies) {
     auto st = strategy_from_name(s);
-    if (!st) die("--strategies: unknown strategy '" + s + "' (rotor-psp, rotor-iid, turbine, direct)");
+    if (!st)
+      die("--strategies: unknown strategy '" + s + "' (rotor-psp, rotor-iid, turbine, gossipsub, direct)");
     strategies.push_back(*st);
   }
   if (strategies.empty()) die("--strategies: none given");
@@ -204,6 +208,7 @@ int main(int argc, char** argv) try {
   if (o.block_bytes == 0) die("--block-size: must be positive");
   if (o.shred_bytes == 0 || o.shred_bytes > 64 * 1024) die("--shred-size: must be 1..65536");
   if (o.fanout == 0) die("--fanout: must be positive");
+  if (o.gossip_dials == 0) die("--gossip-dials: must be positive");
   if (o.runs == 0) die("--runs: must be positive");
   if (o.upload_mbps < 0) die("--upload-mbps: must not be negative");
   if (o.download_mbps < 0) die("--download-mbps: must not be negative");
@@ -276,6 +281,7 @@ int main(int argc, char** argv) try {
       c.total_shreds = static_cast<std::uint8_t>(total);
       c.shred_payload = o.shred_bytes;
       c.turbine_fanout = o.fanout;
+      c.gossip_dials = o.gossip_dials;
       c.leader = leaders[run];
       c.slot = Slot{1 + run};
       c.block_seed = o.seed + run;

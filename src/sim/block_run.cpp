@@ -1,5 +1,6 @@
 #include "sim/block_run.hpp"
 
+#include "sim/gossip_node.hpp"
 #include "sim/stats.hpp"
 
 namespace stakecast::sim {
@@ -14,12 +15,15 @@ std::string_view to_string(Strategy s) {
       return "direct";
     case Strategy::turbine:
       return "turbine";
+    case Strategy::gossipsub:
+      return "gossipsub";
   }
   return "?";
 }
 
 std::optional<Strategy> strategy_from_name(std::string_view name) {
-  for (Strategy s : {Strategy::rotor_psp, Strategy::rotor_iid, Strategy::direct, Strategy::turbine})
+  for (Strategy s :
+       {Strategy::rotor_psp, Strategy::rotor_iid, Strategy::direct, Strategy::turbine, Strategy::gossipsub})
     if (to_string(s) == name) return s;
   return std::nullopt;
 }
@@ -41,11 +45,24 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   const Bytes block = make_block(config.block_bytes, config.block_seed);
   const Slot slot = config.slot;
   const bool direct = config.strategy == Strategy::direct;
+  const bool gossip = config.strategy == Strategy::gossipsub;
+  const TimePoint t0 = gossip ? TimePoint{} + config.gossip_warmup : TimePoint{};
   std::vector<Stake> stakes;
   for (const auto& v : table.validators()) stakes.push_back(v.stake);
 
   std::vector<std::unique_ptr<Node>> nodes;
-  if (direct) {
+  if (gossip) {
+    auto dir = make_gossip_directory(n);
+    gossipsub::Config gc;
+    gc.max_message_size = std::max(gc.max_message_size, config.block_bytes);
+    gc.limits.max_rpc_bytes = std::max(gc.limits.max_rpc_bytes, config.block_bytes + 4096);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      STAKECAST_TRY(auto g, GossipNode::create(ValidatorIndex{i}, dir, gc, config.runner.seed * 65537 + i,
+                                               TimePoint{}));
+      nodes.push_back(std::move(g));
+    }
+    STAKECAST_TRY_STATUS(connect_gossip(nodes, config.gossip_dials, config.runner.seed, TimePoint{}));
+  } else if (direct) {
     DirectBroadcastConfig dc;
     dc.validators = n;
     dc.order = config.direct_order;
@@ -75,9 +92,10 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
     auto vc = std::make_shared<VoteConfig>(config.vote);
     vc->stakes = stakes;
     vc->slot = slot;
-    VoteNode::BlockProbe probe = [direct, slot](const Node& inner) {
-      return direct ? static_cast<const DirectBroadcast&>(inner).completed_at(slot)
-                    : static_cast<const RotorNode&>(inner).block_done(slot);
+    VoteNode::BlockProbe probe = [direct, gossip, slot](const Node& inner) {
+      return gossip   ? static_cast<const GossipNode&>(inner).block_done()
+             : direct ? static_cast<const DirectBroadcast&>(inner).completed_at(slot)
+                      : static_cast<const RotorNode&>(inner).block_done(slot);
     };
     for (std::uint32_t i = 0; i < n; ++i)
       nodes[i] = std::make_unique<VoteNode>(std::move(nodes[i]), ValidatorIndex{i}, vc, probe);
@@ -85,14 +103,26 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
 
   STAKECAST_TRY(Runner r, Runner::create(config.runner, std::move(nodes), std::move(latency)));
   Status started;
-  const TimePoint t0{};
+  // Bytes each node had sent when the block left (gossipsub: the warm-up's control traffic).
+  std::vector<std::uint64_t> before(n, 0);
+  if (gossip) {
+    // The routers queued their subscriptions when peers were added: an empty command at time 0 lets the
+    // runner pull those frames and arm the first heartbeats.
+    for (std::uint32_t i = 0; i < n; ++i) r.command(ValidatorIndex{i}, TimePoint{}, [](Node&, TimePoint) {});
+  }
+  if (gossip)
+    r.at(t0, [&](Runner& run) {
+      for (std::uint32_t i = 0; i < n; ++i) before[i] = run.stats(ValidatorIndex{i}).bytes_sent;
+    });
   r.command(config.leader, t0, [&](Node& outer, TimePoint now) {
     Node* node = &outer;
     if (auto* v = dynamic_cast<VoteNode*>(node)) {
       v->at(now);
       node = &v->inner();
     }
-    if (direct) {
+    if (gossip) {
+      started = static_cast<GossipNode&>(*node).publish(block, now);
+    } else if (direct) {
       started = static_cast<DirectBroadcast&>(*node).broadcast(slot, block, now);
     } else {
       auto h = static_cast<RotorNode&>(*node).broadcast_block(slot, block, now);
@@ -103,7 +133,8 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   while (true) {
     const std::uint64_t chunk =
         config.progress ? std::max<std::uint64_t>(config.progress_every, 1) : ~std::uint64_t{0};
-    STAKECAST_TRY(std::uint64_t done, r.run(TimePoint::max(), chunk));
+    const TimePoint until = gossip ? t0 + config.gossip_horizon : TimePoint::max();
+    STAKECAST_TRY(std::uint64_t done, r.run(until, chunk));
     events += done;
     if (config.progress) config.progress(events, r.now());
     if (r.idle() || done == 0) break;
@@ -136,14 +167,18 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
       votes.bytes_sent.push_back(vote_bytes);
       node = &vn->inner();
     }
-    std::optional<TimePoint> at = direct ? static_cast<DirectBroadcast&>(*node).completed_at(slot)
-                                         : static_cast<RotorNode&>(*node).block_done(slot);
+    std::optional<TimePoint> at = gossip   ? static_cast<GossipNode&>(*node).block_done()
+                                  : direct ? static_cast<DirectBroadcast&>(*node).completed_at(slot)
+                                           : static_cast<RotorNode&>(*node).block_done(slot);
     out.arrival.push_back(since(at));
-    out.relay.push_back(!direct && static_cast<RotorNode&>(*node).engine().metrics().shreds_forwarded > 0);
+    out.relay.push_back(gossip   ? static_cast<GossipNode&>(*node).router().metrics().messages_forwarded > 0
+                        : direct ? false
+                                 : static_cast<RotorNode&>(*node).engine().metrics().shreds_forwarded > 0);
     if (at && v != config.leader) ++out.complete;
     // Vote traffic is the same for every strategy; the block's figures leave it out. Bytes received stay
     // whole (the download a node needs).
-    out.bytes_sent.push_back(r.stats(v).bytes_sent - std::min(vote_bytes, r.stats(v).bytes_sent));
+    const std::uint64_t sent = r.stats(v).bytes_sent - std::min(before[i], r.stats(v).bytes_sent);
+    out.bytes_sent.push_back(sent - std::min(vote_bytes, sent));
     out.bytes_received.push_back(r.stats(v).bytes_received);
     out.messages_received.push_back(r.stats(v).messages_received);
     out.messages += r.stats(v).messages_sent;

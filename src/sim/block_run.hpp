@@ -26,9 +26,10 @@ enum class Strategy : std::uint8_t {
   rotor_iid,  // Rotor, relays by independent stake-weighted draws
   direct,     // the leader sends the whole block to everyone
   turbine,    // the same engine and shreds, forwarded down a per-shred stake-weighted tree (Solana's Turbine)
+  gossipsub,  // the real gossipsub::Router on a random peer graph; the block is one gossipsub message
 };
 std::string_view to_string(Strategy s);
-// "rotor-psp", "rotor-iid", "direct", "turbine"
+// "rotor-psp", "rotor-iid", "direct", "turbine", "gossipsub"
 std::optional<Strategy> strategy_from_name(std::string_view name);
 
 struct BlockRunConfig {
@@ -49,6 +50,12 @@ struct BlockRunConfig {
   // run measures dissemination alone (round 0 asks the leader directly, which would shortcut slow paths).
   Duration repair_after = std::chrono::seconds(10);
   DirectBroadcastConfig::Order direct_order = DirectBroadcastConfig::Order::by_receiver;
+  // gossipsub: each node dials this many random others; the routers run this long (subscriptions, mesh
+  // building over heartbeats) before the leader publishes, and the run stops this long after it
+  // (heartbeats never stop). Times are reported from the publication.
+  std::size_t gossip_dials = 20;
+  Duration gossip_warmup = std::chrono::seconds(3);
+  Duration gossip_horizon = std::chrono::seconds(20);
   Slot slot{1};  // the block's slot; Rotor committees and Turbine trees are seeded by slot and leader
   // The Alpenglow-style vote workload on top of the dissemination (stakes and slot are filled in).
   bool votes = false;
