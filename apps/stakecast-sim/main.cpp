@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "frost_workload.hpp"
 #include "output.hpp"
 #include "sim/block_run.hpp"
 #include "sim/data_files.hpp"
@@ -167,7 +168,14 @@ int main(int argc, char** argv) try {
   app.add_option("--progress", o.progress, "auto (when stderr is a terminal), on or off")
       ->capture_default_str();
   app.add_flag("--per-run", o.per_run, "print a table row per run, not only the summary");
+  std::string workload = "block";
+  app.add_option("--workload", workload,
+                 "block (dissemination strategies) or frost (threshold signing latency)")
+      ->capture_default_str();
+  stakecast::apps::FrostWorkload frost;
+  stakecast::apps::add_frost_workload_options(app, frost);
   CLI11_PARSE(app, argc, argv);
+  if (workload != "block" && workload != "frost") die("--workload " + workload + ": expected block or frost");
 
   // Parameters first: every complaint names its flag.
   if (o.stake.empty()) o.stake = o.data_dir + "/solana_epoch780_stake_location.csv";
@@ -242,6 +250,8 @@ int main(int argc, char** argv) try {
   auto pings = load_ping_data(o.data_dir + "/wonderproxy_servers-2020-07-19.csv",
                               o.data_dir + "/wonderproxy_pings-2020-07-19-2020-07-20-grouped.csv", &err);
   if (!pings) die(err.message());
+  if (workload == "frost")
+    return stakecast::apps::run_frost_workload(frost, *table, *pings, hop, o.seed, o.json_path);
   Diagnostic diag;
   auto topo = Topology::build(*table, *pings, hop, &diag);
   if (!topo) die(o.stake + ": " + topo.error().message() + ": " + diag.detail);
