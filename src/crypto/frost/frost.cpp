@@ -117,7 +117,9 @@ class Ristretto255Suite final : public Suite {
   std::string_view context_string() const override { return "FROST-RISTRETTO255-SHA512-v1"; }
   Result<Element> deserialize_element(BytesView b) const override {
     if (b.size() != 32) return Errc::bad_length;
-    if (crypto_core_ristretto255_is_valid_point(b.data()) != 1 || sodium_is_zero(b.data(), 32) == 1)
+    // SECURITY: libsodium 1.0.18 ignores bit 255 here, but RFC 9496 4.3.1 requires s < p: reject it.
+    if ((b[31] & 0x80) != 0 || crypto_core_ristretto255_is_valid_point(b.data()) != 1 ||
+        sodium_is_zero(b.data(), 32) == 1)
       return Errc::bad_element;
     Element e;
     std::memcpy(e.data(), b.data(), 32);
