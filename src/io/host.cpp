@@ -35,6 +35,7 @@ TimePoint Host::now() const {
 void Host::tune(tcp::socket& s) {
   asio::error_code ec;
   s.set_option(tcp::no_delay(true), ec);
+  s.non_blocking(true, ec);  // flush_now's write_some must never block the loop
   const int lowat = config_.notsent_lowat;
   ::setsockopt(s.native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat, sizeof lowat);
 }
@@ -129,6 +130,7 @@ awaitable<void> Host::dial_one(Multiaddr addr, std::function<void(std::string)> 
 }
 
 void Host::start(ConnId id, std::shared_ptr<Conn> conn) {
+  conn->out.resize(kIoBuffer);
   conns_[id.get()] = conn;
   asio::co_spawn(ctx_, read_loop(id, conn), asio::detached);
   asio::co_spawn(ctx_, write_loop(id, conn), asio::detached);
@@ -152,33 +154,50 @@ awaitable<void> Host::read_loop(ConnId id, std::shared_ptr<Conn> conn) {
 }
 
 awaitable<void> Host::write_loop(ConnId id, std::shared_ptr<Conn> conn) {
-  std::vector<std::uint8_t> buf(kIoBuffer);
+  Conn& c = *conn;
   for (;;) {
-    const std::size_t n = node_.poll_transmit(id, buf);
-    if (n == 0) {
+    if (c.sent == c.len) {
+      c.len = node_.poll_transmit(id, c.out);
+      c.sent = 0;
+    }
+    if (c.len == 0) {
       if (node_.is_closed(id)) break;
       asio::error_code ec;
-      co_await conn->wake.async_wait(asio::redirect_error(use_awaitable, ec));
+      c.writer_idle = true;
+      co_await c.wake.async_wait(asio::redirect_error(use_awaitable, ec));
+      c.writer_idle = false;
       continue;
     }
     asio::error_code ec;
-    co_await asio::async_write(conn->socket, asio::buffer(buf.data(), n),
+    co_await asio::async_write(c.socket, asio::buffer(c.out.data() + c.sent, c.len - c.sent),
                                asio::redirect_error(use_awaitable, ec));
     if (ec) {
       node_.on_transport_closed(id, ec.message());
       dispatch();
       break;
     }
+    c.sent = c.len;
     if (writable_) {
       writable_();
       dispatch();
     }
   }
   asio::error_code ignored;
-  conn->socket.shutdown(tcp::socket::shutdown_both, ignored);
-  conn->socket.close(ignored);
+  c.socket.shutdown(tcp::socket::shutdown_both, ignored);
+  c.socket.close(ignored);
   conns_.erase(id.get());
   node_.remove(id);
+}
+
+// PERF: a parked writer's bytes go out right here, one non-blocking send, instead of resuming write_loop
+// through the scheduler (a handler round trip and an extra epoll_wait per message). What the socket does
+// not take, and any error, is left to write_loop. Returns true when it sent everything the node had.
+bool Host::flush_now(ConnId id, Conn& c) {
+  c.len = node_.poll_transmit(id, c.out);
+  asio::error_code ec;
+  c.sent = c.socket.write_some(asio::buffer(c.out.data(), c.len), ec);
+  if (ec) c.sent = 0;  // would_block or a failure: write_loop retries and reports
+  return c.sent == c.len && !node_.wants_transmit(id);
 }
 
 awaitable<void> Host::deadline_loop() {
@@ -211,8 +230,26 @@ void Host::dispatch() {
 
 void Host::kick() {
   // PERF: only writers with something to send (or to notice) and a timer that must fire sooner wake up.
-  for (auto& [id, c] : conns_)
-    if (node_.wants_transmit(ConnId{id}) || node_.is_closed(ConnId{id})) c->wake.cancel();
+  bool flushed = false;
+  for (auto& [id, c] : conns_) {
+    const ConnId conn{id};
+    if (!node_.wants_transmit(conn) && !node_.is_closed(conn)) continue;
+    if (c->writer_idle && !node_.is_closed(conn) && flush_now(conn, *c)) {
+      flushed = true;
+      continue;
+    }
+    c->writer_idle = false;  // resuming: no flush_now until write_loop has sent what is pending
+    c->wake.cancel();
+  }
+  if (flushed && writable_ && !writable_posted_) {
+    // Writers with backlogs hear about the room after the bytes left, never from inside kick().
+    writable_posted_ = true;
+    asio::post(ctx_, [this] {
+      writable_posted_ = false;
+      if (writable_) writable_();
+      dispatch();
+    });
+  }
   if (node_.next_deadline() < armed_deadline_) deadline_timer_.cancel();
 }
 

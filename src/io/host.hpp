@@ -43,7 +43,8 @@ class Host {
   const std::vector<Multiaddr>& listen_addrs() const { return listen_addrs_; }
   // Connects; the outcome arrives as ConnectionEstablished / ConnectionClosed, or through on_dial_error.
   void dial(const Multiaddr& addr, std::function<void(std::string)> on_dial_error);
-  // Call after acting on the node from the handler or a timer: wakes writers and re-arms the deadline.
+  // Call after acting on the node from the handler or a timer: a parked writer's bytes go out at once
+  // (one non-blocking send; the rest is left to its write loop), other writers wake, the deadline re-arms.
   void kick();
   void stop() { ctx_.stop(); }
 
@@ -51,6 +52,10 @@ class Host {
   struct Conn {
     asio::ip::tcp::socket socket;
     asio::steady_timer wake;
+    Bytes out;  // a fixed-size buffer for Node::poll_transmit: out[sent, len) is still to go
+    std::size_t len = 0;
+    std::size_t sent = 0;
+    bool writer_idle = false;  // write_loop is parked on `wake` with nothing pending
     explicit Conn(asio::io_context& ctx) : socket(ctx), wake(ctx) {
       wake.expires_at(asio::steady_timer::time_point::max());
     }
@@ -63,6 +68,7 @@ class Host {
   asio::awaitable<void> write_loop(ConnId id, std::shared_ptr<Conn> conn);
   asio::awaitable<void> deadline_loop();
   void tune(asio::ip::tcp::socket& s);
+  bool flush_now(ConnId id, Conn& c);
   void dispatch();
 
   asio::io_context ctx_;
@@ -77,6 +83,7 @@ class Host {
   TimePoint armed_deadline_ = TimePoint::max();  // what deadline_timer_ waits for
   std::chrono::steady_clock::time_point epoch_;
   bool dispatching_ = false;
+  bool writable_posted_ = false;
 };
 
 }  // namespace stakecast::io
