@@ -34,6 +34,8 @@ struct Options {
   std::string stake_format = "auto";
   std::string leader = "random";
   std::string hop = "half-rtt";
+  std::string leader_block = "broadcast";
+  std::string unplaced = "keep";
   std::vector<std::string> strategies{"rotor-psp", "rotor-iid", "turbine", "direct"};
   std::size_t block_bytes = 1u << 20;
   unsigned gamma = 32;
@@ -133,6 +135,15 @@ int main(int argc, char** argv) try {
       ->capture_default_str();
   app.add_option("--hop", o.hop, "one-way delay per hop: half-rtt or rtt (the Alpenglow paper's convention)")
       ->capture_default_str();
+  app.add_option(
+         "--leader-block", o.leader_block,
+         "when a Rotor leader has its own block and votes: broadcast, or relays (when gamma shreds of "
+         "every slice came back through relays, the Alpenglow paper simulator's convention)")
+      ->capture_default_str();
+  app.add_option("--unplaced", o.unplaced,
+                 "keep (unlocated validators at the heaviest site, a missing ping pair from the reverse "
+                 "direction) or drop them and every validator at a server with a missing pair (the paper's)")
+      ->capture_default_str();
   app.add_option("--strategies", o.strategies, "rotor-psp, rotor-iid, turbine, gossipsub, direct")
       ->delimiter(',')
       ->capture_default_str();
@@ -190,6 +201,13 @@ int main(int argc, char** argv) try {
     hop = HopDelay::rtt;
   else if (o.hop != "half-rtt")
     die("--hop " + o.hop + ": expected half-rtt or rtt");
+  LeaderHasBlock leader_block = LeaderHasBlock::at_broadcast;
+  if (o.leader_block == "relays")
+    leader_block = LeaderHasBlock::from_relays;
+  else if (o.leader_block != "broadcast")
+    die("--leader-block " + o.leader_block + ": expected broadcast or relays");
+  if (o.unplaced != "keep" && o.unplaced != "drop")
+    die("--unplaced " + o.unplaced + ": expected keep or drop");
   std::vector<Strategy> strategies;
   for (const auto& s : o.strategies) {
     auto st = strategy_from_name(s);
@@ -198,6 +216,11 @@ int main(int argc, char** argv) try {
     strategies.push_back(*st);
   }
   if (strategies.empty()) die("--strategies: none given");
+  if (leader_block != LeaderHasBlock::at_broadcast)
+    for (Strategy s : strategies)
+      if (s != Strategy::rotor_psp && s != Strategy::rotor_iid)
+        die("--leader-block relays: only for rotor-psp and rotor-iid (not " + std::string(to_string(s)) +
+            ")");
   if (o.gamma == 0 || o.gamma > 255) die("--gamma " + std::to_string(o.gamma) + ": must be 1..255");
   unsigned total = o.total_shreds;
   if (total == 0) {
@@ -250,6 +273,12 @@ int main(int argc, char** argv) try {
   auto pings = load_ping_data(o.data_dir + "/wonderproxy_servers-2020-07-19.csv",
                               o.data_dir + "/wonderproxy_pings-2020-07-19-2020-07-20-grouped.csv", &err);
   if (!pings) die(err.message());
+  std::size_t dropped = 0;
+  if (o.unplaced == "drop") {
+    auto kept = paper_validator_subset(*table, *pings, &dropped);
+    if (!kept) die("--unplaced drop: " + o.stake + ": no validator left");
+    table = std::move(kept);
+  }
   if (workload == "frost")
     return stakecast::apps::run_frost_workload(frost, *table, *pings, hop, o.seed, o.json_path);
   Diagnostic diag;
@@ -263,10 +292,14 @@ int main(int argc, char** argv) try {
   Setup setup{o.stake,  table->size(), o.hop,    o.block_bytes, o.gamma,
               total,    o.shred_bytes, o.fanout, o.upload_mbps, o.download_mbps,
               o.uplink, o.seed,        o.runs,   o.votes,       o.leader};
+  setup.leader_block = o.leader_block;
+  setup.unplaced = o.unplaced;
+  setup.dropped = dropped;
   std::printf(
-      "%zu validators from %s; %zu sites (%zu placed by table, %zu by distance, %zu unlocated); hop %s\n",
+      "%zu validators from %s; %zu sites (%zu placed by table, %zu by distance, %zu unlocated%s); hop %s\n",
       table->size(), o.stake.c_str(), latency->report().sites, latency->report().from_table,
-      latency->report().by_distance, latency->report().unlocated, o.hop.c_str());
+      latency->report().by_distance, latency->report().unlocated,
+      o.unplaced == "drop" ? (", " + std::to_string(dropped) + " dropped").c_str() : "", o.hop.c_str());
   std::printf(
       "block %zu B, gamma %u, Gamma %u, shred %zu B, fanout %u, upload %.0f Mbit/s, download %.0f Mbit/s, "
       "CPU model %s, runs %u%s\n\n",
@@ -302,6 +335,7 @@ int main(int argc, char** argv) try {
       c.cpu.per_shred_received = Duration(std::llround(o.cpu_shred_us * 1e3));
       c.cpu.per_slice_completed = Duration(std::llround(o.cpu_slice_us * 1e3));
       c.cpu.per_leader_shred = Duration(std::llround(o.cpu_leader_shred_us * 1e3));
+      c.leader_has_block = leader_block;
       c.store_bytes = std::max<std::size_t>(4u << 20, 2 * total * (o.block_bytes / o.gamma + o.shred_bytes));
       c.votes = o.votes;
       c.vote.vote_bytes = o.vote_bytes;

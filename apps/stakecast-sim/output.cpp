@@ -248,6 +248,9 @@ bool write_json(const std::string& path, const Setup& s, const std::vector<Strat
   doc["validators"] = s.validators;
   doc["hop"] = s.hop;
   doc["leader"] = s.leader;
+  doc["leader_block"] = s.leader_block;
+  doc["unplaced"] = s.unplaced;
+  doc["dropped_validators"] = s.dropped;
   doc["block_bytes"] = s.block_bytes;
   doc["gamma"] = s.gamma;
   doc["Gamma"] = s.total;

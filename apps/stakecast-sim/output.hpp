@@ -25,7 +25,10 @@ struct Setup {
   unsigned runs = 0;
   bool votes = false;
   std::string leader;
-  double cpu_s = 0, peak_rss_mib = 0;  // the whole process, filled in at the end
+  std::string leader_block = "broadcast";  // --leader-block
+  std::string unplaced = "keep";           // --unplaced
+  std::size_t dropped = 0;                 // validators --unplaced drop removed
+  double cpu_s = 0, peak_rss_mib = 0;      // the whole process, filled in at the end
 };
 
 struct RunRecord {

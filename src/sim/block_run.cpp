@@ -42,6 +42,8 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
                                  const BlockRunConfig& config) {
   const std::size_t n = table.size();
   if (config.leader.get() >= n || config.block_bytes == 0 || n < 2) return SimErrc::invalid_config;
+  const bool rotor = config.strategy == Strategy::rotor_psp || config.strategy == Strategy::rotor_iid;
+  if (config.leader_has_block != LeaderHasBlock::at_broadcast && !rotor) return SimErrc::invalid_config;
   const Bytes block = make_block(config.block_bytes, config.block_seed);
   const Slot slot = config.slot;
   const bool direct = config.strategy == Strategy::direct;
@@ -86,6 +88,7 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
     STAKECAST_TRY(auto set, sim_validator_set(table, Epoch{1}));
     RotorNodeConfig rc;
     rc.cpu = config.cpu;
+    rc.leader_has_block = config.leader_has_block;
     STAKECAST_TRY(nodes, make_rotor_nodes(set, ec, rc, slot, config.leader));
   }
   if (config.votes) {

@@ -43,6 +43,9 @@ struct BlockRunConfig {
   std::uint64_t block_seed = 1;  // block contents
   RunnerConfig runner{};
   RotorCpuModel cpu{};
+  // Rotor only: when the leader counts as having its block (and votes); from_relays is the Alpenglow
+  // paper simulator's convention (rotor_node.hpp). Other strategies: invalid_config unless at_broadcast.
+  LeaderHasBlock leader_has_block = LeaderHasBlock::at_broadcast;
   // Rotor engine memory per node: shreds kept for serving repair. Large runs lower it (repair is off in
   // a single-block run unless a node misses shreds).
   std::size_t store_bytes = 256u << 20;
@@ -88,7 +91,8 @@ struct BlockRunResult {
   std::optional<VoteRunResult> votes;
 };
 
-// Errors: invalid_config (bad shred split, leader outside the table, empty block), the engine's.
+// Errors: invalid_config (bad shred split, leader outside the table, empty block, leader_has_block other
+// than at_broadcast for a strategy that is not Rotor), the engine's.
 Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const Latency> latency,
                                  const BlockRunConfig& config);
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "codec/shred.hpp"
 #include "crypto/sha256.hpp"
 
 namespace stakecast::sim {
@@ -17,7 +18,9 @@ RotorNode::RotorNode(rotor::Engine engine, const RotorNodeConfig& config)
 
 Result<crypto::Hash256> RotorNode::broadcast_block(Slot slot, BytesView block, TimePoint now) {
   auto h = engine_.broadcast_block(slot, block, now);
-  if (h && blocks_.size() < config_.max_records) blocks_.emplace(slot, now);
+  const bool waits =
+      config_.leader_has_block == LeaderHasBlock::from_relays && config_.leader == config_.self;
+  if (h && !waits && blocks_.size() < config_.max_records) blocks_.emplace(slot, now);
   drain(now);
   return h;
 }
@@ -45,6 +48,11 @@ void RotorNode::on_message(ValidatorIndex from, std::uint8_t channel, const Payl
     ++ignored_;
     return;
   }
+  if (config_.leader_has_block == LeaderHasBlock::from_relays && config_.leader == config_.self &&
+      channel == static_cast<std::uint8_t>(rotor::Protocol::shred)) {
+    count_return(bytes, now);  // a relay's echo (Rotor never sends shreds to the leader otherwise)
+    return;
+  }
   engine_.on_message(from, static_cast<rotor::Protocol>(channel), bytes, now);
   drain(now);
 }
@@ -54,11 +62,52 @@ void RotorNode::on_deadline(TimePoint now) {
   drain(now);
 }
 
+bool RotorNode::echoing() const {
+  return config_.leader_has_block == LeaderHasBlock::from_relays && config_.leader &&
+         *config_.leader != config_.self;
+}
+
+void RotorNode::count_return(const Payload& bytes, TimePoint now) {
+  auto v = codec::parse_shred(*bytes);
+  if (!v) {
+    ++ignored_;
+    return;
+  }
+  const codec::ShredHeader& h = v->header();
+  const Slot slot = h.slot;
+  auto& got = returned_[{slot, h.slice.get()}];
+  const bool fresh = got.insert(h.index.get()).second;
+  if (fresh && got.size() == h.data_count) ++slices_back_[slot];
+  if (h.last_slice) last_slice_[slot] = h.slice.get();
+  auto last = last_slice_.find(slot);
+  if (last != last_slice_.end() && slices_back_[slot] == last->second + 1 && !blocks_.count(slot) &&
+      blocks_.size() < config_.max_records)
+    blocks_.emplace(slot, now);
+}
+
 std::optional<Message> RotorNode::poll_transmit() {
+  if (echo_) {
+    std::optional<Message> m = std::move(echo_);
+    echo_.reset();
+    return m;
+  }
   auto t = engine_.poll_transmit();
   if (!t) return std::nullopt;
   ++sent_since_;
-  return Message{t->to, static_cast<std::uint8_t>(t->protocol), t->cls, std::move(t->bytes), 0};
+  Message m{t->to, static_cast<std::uint8_t>(t->protocol), t->cls, std::move(t->bytes), 0};
+  // A relay's first copy of each shred it forwards also goes back to the leader (same bytes).
+  if (echoing() && t->protocol == rotor::Protocol::shred && m.to != *config_.leader &&
+      m.bytes.get() != last_forwarded_.get()) {
+    last_forwarded_ = m.bytes;
+    if (auto v = codec::parse_shred(*m.bytes)) {
+      const codec::ShredHeader& h = v->header();
+      if (echoed_.emplace(h.slot.get(), h.slice.get(), h.index.get()).second) {
+        echo_ = Message{*config_.leader, m.channel, m.cls, m.bytes, 0};
+        ++sent_since_;
+      }
+    }
+  }
+  return m;
 }
 
 Duration RotorNode::poll_cpu() {
@@ -127,7 +176,10 @@ Result<std::unique_ptr<RotorNode>> make_rotor_node(std::shared_ptr<const rotor::
   STAKECAST_TRY_STATUS(e.add_epoch(Slot{0}, set));
   e.on_slot(slot);
   e.set_leader(slot, leader);
-  return std::make_unique<RotorNode>(std::move(e), node);
+  RotorNodeConfig c = node;
+  c.self = self;
+  if (c.leader_has_block == LeaderHasBlock::from_relays && !c.leader) c.leader = leader;
+  return std::make_unique<RotorNode>(std::move(e), c);
 }
 
 Result<std::vector<std::unique_ptr<Node>>> make_rotor_nodes(std::shared_ptr<const rotor::ValidatorSet> set,

@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <vector>
 
 #include "core/result.hpp"
@@ -27,9 +29,25 @@ struct RotorCpuModel {
   Duration per_message_sent{0};     // framing and encryption of one outgoing message
 };
 
+// The Alpenglow paper simulator's convention for the leader (docs/sim-validation.md): there, the leader
+// "has" its block like everyone else, at the gamma-th earliest shred that came back through a relay, and
+// votes only then. Our Rotor relays never send to the leader; with this on, a relay also sends every shred
+// it forwards back to the leader (one extra copy, counted in its bytes), and the leader's block_done() is
+// when, for every slice, gamma distinct shreds came back. Off (default): the leader has its block when it
+// broadcasts it. Rotor only: in a Turbine tree every inner node forwards.
+enum class LeaderHasBlock : std::uint8_t {
+  at_broadcast,  // when it sends (what a real leader does)
+  from_relays,   // when gamma shreds of every slice came back through relays (the paper's simulator)
+};
+
 struct RotorNodeConfig {
   RotorCpuModel cpu{};
   std::size_t max_records = 4096;  // slots / messages whose arrival time is kept
+  LeaderHasBlock leader_has_block = LeaderHasBlock::at_broadcast;
+  // from_relays: the slot's leader, to which forwarded shreds are echoed (relays), or this node's own
+  // index when it is the leader (it counts what comes back).
+  std::optional<ValidatorIndex> leader{};
+  ValidatorIndex self{0};
 };
 
 class RotorNode final : public Node {
@@ -43,7 +61,8 @@ class RotorNode final : public Node {
   Result<crypto::Hash256> broadcast_block(Slot slot, BytesView block, TimePoint now);
   Result<rotor::MessageId> send(prio::Kind kind, Slot slot, BytesView payload, TimePoint now);
 
-  // When this node rebuilt the block of `slot` (for the leader: when it broadcast it).
+  // When this node rebuilt the block of `slot` (for the leader: when it broadcast it, or with
+  // LeaderHasBlock::from_relays when gamma shreds of every slice came back through relays).
   std::optional<TimePoint> block_done(Slot slot) const;
   std::optional<TimePoint> delivered(const rotor::MessageId& id) const;
   std::size_t slices_done() const { return slices_done_; }
@@ -58,6 +77,8 @@ class RotorNode final : public Node {
 
  private:
   void drain(TimePoint now);
+  bool echoing() const;
+  void count_return(const Payload& bytes, TimePoint now);
 
   rotor::Engine engine_;
   RotorNodeConfig config_;
@@ -65,6 +86,14 @@ class RotorNode final : public Node {
   std::map<rotor::MessageId, TimePoint> delivered_;
   std::size_t slices_done_ = 0, misbehaviour_ = 0;
   std::uint64_t ignored_ = 0;
+  // LeaderHasBlock::from_relays. Relay: the next message is the echo of the shred just forwarded; the
+  // shreds already echoed. Leader: distinct shred indices back per (slot, slice), the last slice index.
+  std::optional<Message> echo_;
+  Payload last_forwarded_;
+  std::set<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>> echoed_;
+  std::map<std::pair<Slot, std::uint32_t>, std::set<std::uint32_t>> returned_;
+  std::map<Slot, std::uint32_t> last_slice_;
+  std::map<Slot, std::uint32_t> slices_back_;
   // Engine metrics at the last poll_cpu(), and messages polled since.
   std::uint64_t seen_received_ = 0, seen_slices_ = 0, seen_leader_ = 0, sent_since_ = 0;
 };

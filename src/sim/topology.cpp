@@ -70,4 +70,35 @@ Result<Topology> Topology::build(const StakeTable& table, const PingData& pings,
   return t;
 }
 
+Result<StakeTable> paper_validator_subset(const StakeTable& table, const PingData& pings,
+                                          std::size_t* dropped) {
+  const std::size_t n = table.size();
+  std::vector<int> server(n, -1);
+  std::vector<int> occupied;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Validator& v = table.validators()[i];
+    if (v.ping_server && pings.server(*v.ping_server) != nullptr)
+      server[i] = *v.ping_server;
+    else if (v.latitude && v.longitude)
+      server[i] = *pings.nearest_server(*v.latitude, *v.longitude);
+    if (server[i] >= 0) occupied.push_back(server[i]);
+  }
+  std::sort(occupied.begin(), occupied.end());
+  occupied.erase(std::unique(occupied.begin(), occupied.end()), occupied.end());
+  std::vector<bool> unmeasured(occupied.size(), false);
+  for (std::size_t a = 0; a < occupied.size(); ++a)
+    for (std::size_t b = 0; b < occupied.size(); ++b)
+      if (a != b && !pings.measured_rtt_ms(occupied[a], occupied[b])) unmeasured[a] = unmeasured[b] = true;
+  std::vector<Validator> kept;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (server[i] < 0) continue;
+    const auto at = std::lower_bound(occupied.begin(), occupied.end(), server[i]) - occupied.begin();
+    if (unmeasured[static_cast<std::size_t>(at)]) continue;
+    kept.push_back(table.validators()[i]);
+  }
+  if (dropped != nullptr) *dropped = n - kept.size();
+  if (kept.empty()) return SimErrc::bad_input;
+  return StakeTable::from_validators(std::move(kept));
+}
+
 }  // namespace stakecast::sim

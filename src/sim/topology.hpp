@@ -51,4 +51,12 @@ class Topology final : public Latency {
   PlacementReport report_;
 };
 
+// The Alpenglow paper simulator's validator set (docs/sim-validation.md): where Topology::build places
+// every validator (unlocated ones at the heaviest site, a missing pair from the reverse direction), the
+// paper drops them: validators without a ping server or coordinates, and every validator at a server that
+// lacks a measured RTT, in either direction, to another occupied server. Order is kept; `dropped` counts
+// the removed. Errors: bad_input when none is left, the table's errors.
+Result<StakeTable> paper_validator_subset(const StakeTable& table, const PingData& pings,
+                                          std::size_t* dropped = nullptr);
+
 }  // namespace stakecast::sim

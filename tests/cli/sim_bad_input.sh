@@ -47,4 +47,7 @@ expect "--hop" --hop quarter-rtt
 expect "--block-size" --block-size 0
 expect "--shred-size" --shred-size 0
 expect "--uplink" --uplink lifo
+expect "--leader-block sideways" --leader-block sideways
+expect "--leader-block relays: only for rotor-psp and rotor-iid (not turbine)" --leader-block relays --strategies rotor-psp,turbine
+expect "--unplaced maybe" --unplaced maybe
 exit $fail

@@ -115,6 +115,40 @@ TEST(BlockRun, RejectsImpossibleParameters) {
   EXPECT_EQ(strategy_from_name("rotor-psp"), Strategy::rotor_psp);
   EXPECT_EQ(strategy_from_name("turbine"), Strategy::turbine);
   EXPECT_EQ(strategy_from_name("gossip"), std::nullopt);
+  for (Strategy s : {Strategy::turbine, Strategy::direct, Strategy::gossipsub}) {
+    c = BlockRunConfig{};
+    c.strategy = s;
+    c.leader_has_block = LeaderHasBlock::from_relays;  // Rotor only
+    EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config) << to_string(s);
+  }
+}
+
+TEST(BlockRun, LeaderHasItsBlockWhenGammaShredsCameBackThroughRelays) {
+  // Every hop 10 ms, no bandwidth limit: a relay has its shred at 10 ms, everyone else (and, with the
+  // paper's convention, the leader, through the relays' echoes) the block at 20 ms.
+  const World& w = world();
+  auto flat = std::make_shared<const ConstantLatency>(std::chrono::milliseconds(10));
+  std::uint64_t leader_in_at_broadcast = 0;
+  for (LeaderHasBlock mode : {LeaderHasBlock::at_broadcast, LeaderHasBlock::from_relays}) {
+    BlockRunConfig c;
+    c.block_bytes = 60'000;  // two slices
+    c.leader = ValidatorIndex{3};
+    c.leader_has_block = mode;
+    c.votes = true;
+    auto r = run_block(w.sui, flat, c);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->complete, w.sui.size() - 1);
+    const bool paper = mode == LeaderHasBlock::from_relays;
+    EXPECT_EQ(r->arrival[3], paper ? Duration(std::chrono::milliseconds(20)) : Duration{0});
+    EXPECT_EQ(r->votes->times[3].block, TimePoint{} + *r->arrival[3]);  // and votes only then
+    EXPECT_EQ(r->arrival[0], Duration(std::chrono::milliseconds(20)));
+    // The echoes are real messages: the leader also receives one copy per shred of each slice.
+    if (paper) {
+      EXPECT_GE(r->bytes_received[3], leader_in_at_broadcast + 2u * 64u * 1024u);
+    } else {
+      leader_in_at_broadcast = r->bytes_received[3];  // votes only
+    }
+  }
 }
 
 }  // namespace

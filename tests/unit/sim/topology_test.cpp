@@ -94,5 +94,37 @@ TEST(Topology, NoLocationAtAllIsAnError) {
   EXPECT_FALSE(diag.detail.empty());
 }
 
+TEST(Topology, PaperSubsetDropsUnlocatedValidatorsAndServersWithAMissingPair) {
+  const Data& d = data();
+  std::size_t dropped = 0;
+  auto sub = paper_validator_subset(d.solana, d.pings, &dropped);
+  ASSERT_TRUE(sub);
+  EXPECT_EQ(sub->size() + dropped, d.solana.size());
+  // Every validator left has a server, and every pair of occupied servers was measured both ways.
+  std::vector<int> servers;
+  for (const auto& v : sub->validators()) {
+    ASSERT_TRUE(v.ping_server);
+    servers.push_back(*v.ping_server);
+  }
+  for (int a : servers)
+    for (int b : servers)
+      if (a != b) {
+        ASSERT_TRUE(d.pings.measured_rtt_ms(a, b)) << a << " -> " << b;
+      }
+  // The 7 without coordinates, and everyone at the two servers whose pair lacks one direction (the
+  // topology counts it as a reverse pair): the kept set is smaller than the located one.
+  EXPECT_GT(dropped, 7u);
+  // Order (by stake) is kept.
+  for (std::size_t i = 1; i < sub->size(); ++i)
+    EXPECT_GE(sub->validators()[i - 1].stake.get(), sub->validators()[i].stake.get());
+  // Nothing placeable: an error.
+  auto t = StakeTable::parse_stakecast_csv(
+      "identity_key,stake,region,addrs\n"
+      "0000000000000000000000000000000000000000000000000000000000000001,100,,\n"
+      "0000000000000000000000000000000000000000000000000000000000000002,200,,\n");
+  ASSERT_TRUE(t);
+  EXPECT_FALSE(paper_validator_subset(*t, d.pings));
+}
+
 }  // namespace
 }  // namespace stakecast::sim
