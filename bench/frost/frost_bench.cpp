@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/rng.hpp"
+#include "crypto/edwards25519_vartime.hpp"
 #include "crypto/frost/frost.hpp"
 
 namespace stakecast::bench {
@@ -49,6 +50,7 @@ std::string suite_tag(frost::SuiteId id) {
 
 void register_suite(frost::SuiteId id) {
   auto s = std::make_shared<Session>(id);
+  register_msm(id, s);
   const std::string tag = suite_tag(id);
   benchmark::RegisterBenchmark(("frost/commit/" + tag).c_str(), [s](benchmark::State& st) {
     SeededEntropy e(2);
@@ -99,6 +101,46 @@ void register_suite(frost::SuiteId id) {
   });
 }
 
+// The group-operation core behind package and verify_shares: sum_i s_i * P_i over 201 public points (the
+// batch share check's size for t = 67: D_i, E_i and PK_i), decoding and encoding included, in variable
+// time and as 201 libsodium constant-time multiplications and additions.
+void register_msm(frost::SuiteId id, const std::shared_ptr<Session>& s) {
+  namespace vt = crypto::edwards25519_vartime;
+  struct Input {
+    std::vector<frost::Element> points;
+    std::vector<frost::Scalar> scalars;
+  };
+  auto in = std::make_shared<Input>();
+  SeededEntropy e(3);
+  for (std::size_t i = 0; i < kT; ++i) {
+    for (const auto& p : {s->list[i].hiding, s->list[i].binding, s->shares[i].public_share}) {
+      std::array<std::uint8_t, 64> wide;
+      e.fill(wide);
+      frost::Scalar k;
+      crypto_core_ed25519_scalar_reduce(k.data(), wide.data());
+      in->points.push_back(p);
+      in->scalars.push_back(k);
+    }
+  }
+  const auto enc = id == frost::SuiteId::ed25519 ? vt::Encoding::ed25519 : vt::Encoding::ristretto255;
+  const std::string tag = suite_tag(id);
+  benchmark::RegisterBenchmark(("frost/msm_201/" + tag).c_str(), [in, enc](benchmark::State& st) {
+    std::vector<vt::Point> pts(in->points.size());
+    for (auto _ : st) {
+      for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = *vt::decode(enc, in->points[i]);
+      benchmark::DoNotOptimize(vt::encode(enc, vt::msm(in->scalars, pts)));
+    }
+  });
+  benchmark::RegisterBenchmark(("frost/msm_201_libsodium/" + tag).c_str(), [in, s](benchmark::State& st) {
+    for (auto _ : st) {
+      frost::Element acc = *s->suite.mul(in->points[0], in->scalars[0]);
+      for (std::size_t i = 1; i < in->points.size(); ++i)
+        acc = *s->suite.add(acc, *s->suite.mul(in->points[i], in->scalars[i]));
+      benchmark::DoNotOptimize(acc);
+    }
+  });
+}
+
 void register_baselines() {
   benchmark::RegisterBenchmark("baseline/ed25519_sign", [](benchmark::State& st) {
     unsigned char pk[32], sk[64], sig[64], msg[32] = {};
@@ -122,8 +164,9 @@ nlohmann::json run_frost(const Options& options) {
   const auto& verify = m["baseline/ed25519_verify"];
   nlohmann::json ops = nlohmann::json::array();
   for (auto id : {frost::SuiteId::ristretto255, frost::SuiteId::ed25519}) {
-    for (const char* op : {"commit", "sign_share", "package", "verify_share", "aggregate_optimistic",
-                           "aggregate_verify_all", "aggregate_find_cheater"}) {
+    for (const char* op :
+         {"commit", "sign_share", "package", "verify_share", "aggregate_optimistic", "aggregate_verify_all",
+          "aggregate_find_cheater", "msm_201", "msm_201_libsodium"}) {
       const std::string name = std::string("frost/") + op + "/" + suite_tag(id);
       if (!m.count(name)) continue;  // filtered out
       const auto& r = m[name];
@@ -135,6 +178,9 @@ nlohmann::json run_frost(const Options& options) {
                           {"baseline", "baseline/ed25519_verify"},
                           {"baseline_ms", verify.real_ns / 1e6},
                           {"ratio_to_baseline", verify.real_ns > 0 ? r.real_ns / verify.real_ns : 0}};
+      const std::string sodium = "frost/msm_201_libsodium/" + suite_tag(id);
+      if (std::string(op) == "msm_201" && m.count(sodium) && m[sodium].real_ns > 0)
+        j["ratio_to_libsodium"] = r.real_ns / m[sodium].real_ns;
       if (std::string(op) == "aggregate_verify_all") {
         j["target_ms"] = 10.0;
         j["meets_target"] = r.cpu_ns / 1e6 <= 10.0;

@@ -2,7 +2,9 @@
 // FROST(ristretto255, SHA-512), over libsodium. SPEC: RFC 9591 sections 4-6 and appendix C (trusted
 // dealer). The protocol functions are written once against the Suite interface. Secrets stay in
 // libsodium's constant-time operations and are wiped; every received element and scalar is validated
-// (canonical encoding, not the identity). Nonces come from injected Entropy. No I/O.
+// (canonical encoding, not the identity). Sums of public values (group commitment, share and signature
+// checks) use the variable-time crypto/edwards25519_vartime after that validation. Nonces come from
+// injected Entropy. No I/O.
 #pragma once
 
 #include <array>
@@ -16,6 +18,7 @@
 #include "core/errc.hpp"
 #include "core/result.hpp"
 #include "core/rng.hpp"
+#include "crypto/edwards25519_vartime.hpp"
 
 namespace stakecast::crypto::frost {
 
@@ -155,15 +158,22 @@ Result<Scalar> derive_interpolating_value(std::span<const SigningCommitment> lis
 
 using Signature = std::array<std::uint8_t, 64>;  // R || z
 
+struct ShareWithKey {
+  Identifier id = 0;
+  Scalar share{};
+  Element public_share{};
+};
+
 // Everything one signing package determines (RFC 9591 4.4-4.6): binding factors, each signer's
 // commitment share D_i + E_i * rho_i, the group commitment R, the challenge c and the Lagrange
-// coefficients. Built once per package (t variable-base multiplications, one batched inversion), so a
-// signer's share or the coordinator's check of one share then costs O(1) group operations.
+// coefficients. Built once per package (one variable-time multi-scalar multiplication over public
+// commitments, one batched inversion), so a signer's share or the coordinator's check of one share then
+// costs O(1) group operations.
 class SigningPackage {
  public:
   // Validates the list (sorted, distinct, non-zero identifiers, at least min_participants entries).
   // Elements in the list must already be validated (deserialize_element). Errors: bad_commitment_list,
-  // identity_result.
+  // bad_element (an element that does not decode), identity_result.
   static Result<SigningPackage> create(const Suite& suite, std::span<const SigningCommitment> list,
                                        const Element& group_public_key, BytesView msg,
                                        std::size_t min_participants = 1);
@@ -186,6 +196,14 @@ class SigningPackage {
   // RFC 9591 5.4: G * z_i == D_i + E_i * rho_i + PK_i * (c * lambda_i). Errors: unknown_participant,
   // invalid_share.
   Status verify_share(Identifier id, const Element& public_share, const Scalar& share) const;
+  // Every share at once (one per signer, in list order): the randomized batch equation
+  //   sum_i r_i * (G*z_i - R_i - PK_i*(c*lambda_i)) == identity,  R_i = D_i + E_i*rho_i,
+  // with 128-bit r_i hashed from the whole transcript (commitments, public shares, shares, R, c), as one
+  // multi-scalar multiplication of 3t + 1 points. A set with any invalid share passes with probability
+  // at most 2^-128. Only if the batch fails are the shares checked one by one; the first invalid one is
+  // named in *culprit (0 if none is: the public shares are inconsistent). Errors: bad_commitment_list
+  // (wrong count or order), invalid_share.
+  Status verify_shares(std::span<const ShareWithKey> shares, Identifier* culprit = nullptr) const;
   // R || sum of the shares (one per signer, in list order); no verification. Errors: bad_commitment_list
   // (wrong count).
   Result<Signature> sum(std::span<const Scalar> shares) const;
@@ -195,7 +213,8 @@ class SigningPackage {
   const Suite* suite_ = nullptr;
   std::vector<SigningCommitment> list_;
   std::vector<BindingFactor> factors_;
-  std::vector<Element> comm_shares_;  // D_i + E_i * rho_i, in list order
+  // Decoded D_i and E_i, in list order (public; for the variable-time checks).
+  std::vector<edwards25519_vartime::Point> hiding_points_, binding_points_;
   std::vector<Scalar> lambdas_;
   Element group_public_key_{};
   Element group_commitment_{};
@@ -213,20 +232,18 @@ Status verify_signature_share(const Suite& suite, Identifier id, const Element& 
                               const Scalar& share, std::span<const SigningCommitment> list,
                               const Element& group_public_key, BytesView msg);
 
-struct ShareWithKey {
-  Identifier id = 0;
-  Scalar share{};
-  Element public_share{};
-};
 // RFC 9591 5.3: sums the shares (one per signer, in list order) and verifies the aggregate signature; if
-// it does not verify, checks every share and names the first invalid one in *culprit (0 when every share
-// verifies but the public shares are inconsistent with the group key).
+// it does not verify, checks the shares (SigningPackage::verify_shares) and names the first invalid one in
+// *culprit (0 when every share verifies but the public shares are inconsistent with the group key).
+// NOTE: shares with offsetting errors sum to a valid signature and are not flagged here; use
+// aggregate_verified when every share must be correct.
 // Errors: bad_commitment_list, invalid_share, identity_result.
 Result<Signature> aggregate(const Suite& suite, std::span<const SigningCommitment> list, BytesView msg,
                             const Element& group_public_key, std::span<const ShareWithKey> shares,
                             Identifier* culprit = nullptr);
-// Aggregation that checks every share before summing (what a coordinator does when it must name every
-// cheater, not only learn that the sum fails). Errors as aggregate().
+// Aggregation that checks every share before summing (SigningPackage::verify_shares: one batch check,
+// one-by-one only if it fails), what a coordinator does when it must name a cheater, not only learn that
+// the sum fails. Errors as aggregate().
 Result<Signature> aggregate_verified(const SigningPackage& package, std::span<const ShareWithKey> shares,
                                      Identifier* culprit = nullptr);
 // Plain Schnorr verification of an aggregate signature: G*z == R + PK*c.

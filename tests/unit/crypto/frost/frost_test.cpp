@@ -184,6 +184,11 @@ TEST(Frost, OversizedSignerSetsRejected) {
 }
 
 namespace {
+Scalar s_add_one(const Scalar& a) {
+  Scalar one{1}, r;
+  crypto_core_ed25519_scalar_add(r.data(), a.data(), one.data());
+  return r;
+}
 struct Signers {
   const Suite& suite;
   DealerOutput dealer;
@@ -237,6 +242,111 @@ TEST(Frost, PackageLambdasMatchTheRfcFormula) {
     EXPECT_EQ(package->lambda(i), *derive_interpolating_value(s.list, s.list[i].id)) << i;
   EXPECT_EQ(package->position(8), std::optional<std::size_t>(1));
   EXPECT_EQ(package->position(9), std::nullopt);
+  // Identifiers up to the maximum: seven differences of up to 2^16 multiply exactly in 128 bits.
+  for (std::size_t i = 0; i < s.list.size(); ++i)
+    s.list[i].id = static_cast<Identifier>(kMaxIdentifier - (s.list.size() - 1 - i) * 1601);
+  package = SigningPackage::create(s.suite, s.list, s.dealer.group_public_key, s.msg);
+  ASSERT_TRUE(package);
+  for (std::size_t i = 0; i < s.list.size(); ++i)
+    EXPECT_EQ(package->lambda(i), *derive_interpolating_value(s.list, s.list[i].id)) << i;
+}
+
+namespace {
+// t = 67 of n = 100 signers with their shares, the coordinator's view.
+struct Signed {
+  Signers s;
+  SigningPackage package;
+  std::vector<ShareWithKey> shares;
+};
+Signed sign_all(SuiteId id, std::uint64_t seed) {
+  auto s = make_signers(id, 100, 67, seed);
+  auto package = *SigningPackage::create(s.suite, s.list, s.dealer.group_public_key, s.msg, 67);
+  std::vector<ShareWithKey> shares;
+  for (std::size_t i = 0; i < s.list.size(); ++i) {
+    const auto sid = s.list[i].id;
+    shares.push_back({sid, *package.sign(sid, s.dealer.shares[i].value, s.nonces[i]),
+                      *public_share_from_commitment(s.suite, sid, s.dealer.vss_commitment)});
+  }
+  return Signed{std::move(s), std::move(package), std::move(shares)};
+}
+}  // namespace
+
+// The variable-time group commitment equals the sum computed with libsodium's constant-time operations.
+TEST(Frost, GroupCommitmentMatchesLibsodiumSum) {
+  for (auto id : {SuiteId::ed25519, SuiteId::ristretto255}) {
+    auto s = make_signers(id, 100, 67, 21);
+    auto package = SigningPackage::create(s.suite, s.list, s.dealer.group_public_key, s.msg, 67);
+    ASSERT_TRUE(package);
+    std::optional<Element> sum;
+    for (std::size_t i = 0; i < s.list.size(); ++i) {
+      const Element term = *s.suite.add(
+          s.list[i].hiding, *s.suite.mul(s.list[i].binding, package->binding_factors()[i].factor));
+      sum = sum ? *s.suite.add(*sum, term) : term;
+    }
+    EXPECT_EQ(package->group_commitment(), *sum);
+    EXPECT_EQ(*compute_group_commitment(s.suite, s.list, package->binding_factors()), *sum);
+  }
+}
+
+TEST(Frost, BatchVerificationNamesASingleBadShareAmong67) {
+  for (auto id : {SuiteId::ed25519, SuiteId::ristretto255}) {
+    auto g = sign_all(id, 22);
+    EXPECT_TRUE(g.package.verify_shares(g.shares));
+    auto sig = aggregate_verified(g.package, g.shares);
+    ASSERT_TRUE(sig);
+    EXPECT_TRUE(verify_signature(g.s.suite, g.s.dealer.group_public_key, g.s.msg, *sig));
+    for (const std::size_t bad : {std::size_t{0}, std::size_t{33}, std::size_t{66}}) {
+      auto shares = g.shares;
+      shares[bad].share = s_add_one(shares[bad].share);
+      Identifier culprit = 0;
+      EXPECT_EQ(g.package.verify_shares(shares, &culprit).error(), Errc::invalid_share);
+      EXPECT_EQ(culprit, shares[bad].id);
+      culprit = 0;
+      EXPECT_EQ(aggregate_verified(g.package, shares, &culprit).error(), Errc::invalid_share);
+      EXPECT_EQ(culprit, shares[bad].id);
+      culprit = 0;
+      EXPECT_EQ(
+          aggregate(g.s.suite, g.s.list, g.s.msg, g.s.dealer.group_public_key, shares, &culprit).error(),
+          Errc::invalid_share);
+      EXPECT_EQ(culprit, shares[bad].id);
+    }
+    // A wrong public share is caught too (it is part of the batch equation).
+    auto shares = g.shares;
+    shares[10].public_share = shares[11].public_share;
+    Identifier culprit = 0;
+    EXPECT_EQ(g.package.verify_shares(shares, &culprit).error(), Errc::invalid_share);
+    EXPECT_EQ(culprit, shares[10].id);
+  }
+}
+
+// Shares 5 and 40 carry errors +d and -d: their sum, hence the aggregate signature, is still valid, so
+// the optimistic aggregate() accepts them; the batch check does not and names the first.
+TEST(Frost, BatchVerificationCatchesOffsettingErrors) {
+  for (auto id : {SuiteId::ed25519, SuiteId::ristretto255}) {
+    auto g = sign_all(id, 23);
+    auto shares = g.shares;
+    Scalar d{};
+    d[0] = 0x2a;
+    d[9] = 0x17;
+    Scalar neg_d;
+    crypto_core_ed25519_scalar_negate(neg_d.data(), d.data());
+    crypto_core_ed25519_scalar_add(shares[5].share.data(), shares[5].share.data(), d.data());
+    crypto_core_ed25519_scalar_add(shares[40].share.data(), shares[40].share.data(), neg_d.data());
+    auto optimistic = aggregate(g.s.suite, g.s.list, g.s.msg, g.s.dealer.group_public_key, shares);
+    ASSERT_TRUE(optimistic);
+    EXPECT_TRUE(verify_signature(g.s.suite, g.s.dealer.group_public_key, g.s.msg, *optimistic));
+    Identifier culprit = 0;
+    EXPECT_EQ(g.package.verify_shares(shares, &culprit).error(), Errc::invalid_share);
+    EXPECT_EQ(culprit, shares[5].id);
+    EXPECT_EQ(aggregate_verified(g.package, shares, &culprit).error(), Errc::invalid_share);
+    EXPECT_FALSE(g.package.verify_share(shares[40].id, shares[40].public_share, shares[40].share));
+    // Wrong count or order is a list error, not a share error.
+    auto swapped = g.shares;
+    std::swap(swapped[0], swapped[1]);
+    EXPECT_EQ(g.package.verify_shares(swapped).error(), Errc::bad_commitment_list);
+    swapped.pop_back();
+    EXPECT_EQ(g.package.verify_shares(swapped).error(), Errc::bad_commitment_list);
+  }
 }
 
 TEST(Frost, VerifiedAggregationNamesEveryKindOfBadShare) {
