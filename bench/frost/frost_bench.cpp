@@ -48,6 +48,46 @@ std::string suite_tag(frost::SuiteId id) {
   return id == frost::SuiteId::ed25519 ? "ed25519" : "ristretto255";
 }
 
+// The group-operation core behind package and verify_shares: sum_i s_i * P_i over 201 public points (the
+// batch share check's size for t = 67: D_i, E_i and PK_i), decoding and encoding included, in variable
+// time and as 201 libsodium constant-time multiplications and additions.
+void register_msm(frost::SuiteId id, const std::shared_ptr<Session>& s) {
+  namespace vt = crypto::edwards25519_vartime;
+  struct Input {
+    std::vector<frost::Element> points;
+    std::vector<frost::Scalar> scalars;
+  };
+  auto in = std::make_shared<Input>();
+  SeededEntropy e(3);
+  for (std::size_t i = 0; i < kT; ++i) {
+    for (const auto& p : {s->list[i].hiding, s->list[i].binding, s->shares[i].public_share}) {
+      std::array<std::uint8_t, 64> wide;
+      e.fill(wide);
+      frost::Scalar k;
+      crypto_core_ed25519_scalar_reduce(k.data(), wide.data());
+      in->points.push_back(p);
+      in->scalars.push_back(k);
+    }
+  }
+  const auto enc = id == frost::SuiteId::ed25519 ? vt::Encoding::ed25519 : vt::Encoding::ristretto255;
+  const std::string tag = suite_tag(id);
+  benchmark::RegisterBenchmark(("frost/msm_201/" + tag).c_str(), [in, enc](benchmark::State& st) {
+    std::vector<vt::Point> pts(in->points.size());
+    for (auto _ : st) {
+      for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = *vt::decode(enc, in->points[i]);
+      benchmark::DoNotOptimize(vt::encode(enc, vt::msm(in->scalars, pts)));
+    }
+  });
+  benchmark::RegisterBenchmark(("frost/msm_201_libsodium/" + tag).c_str(), [in, s](benchmark::State& st) {
+    for (auto _ : st) {
+      frost::Element acc = *s->suite.mul(in->points[0], in->scalars[0]);
+      for (std::size_t i = 1; i < in->points.size(); ++i)
+        acc = *s->suite.add(acc, *s->suite.mul(in->points[i], in->scalars[i]));
+      benchmark::DoNotOptimize(acc);
+    }
+  });
+}
+
 void register_suite(frost::SuiteId id) {
   auto s = std::make_shared<Session>(id);
   register_msm(id, s);
@@ -98,46 +138,6 @@ void register_suite(frost::SuiteId id) {
       benchmark::DoNotOptimize(
           frost::aggregate(s->suite, s->list, s->msg, s->dealer.group_public_key, bad, &culprit));
     if (culprit != kT) st.SkipWithError("culprit not named");
-  });
-}
-
-// The group-operation core behind package and verify_shares: sum_i s_i * P_i over 201 public points (the
-// batch share check's size for t = 67: D_i, E_i and PK_i), decoding and encoding included, in variable
-// time and as 201 libsodium constant-time multiplications and additions.
-void register_msm(frost::SuiteId id, const std::shared_ptr<Session>& s) {
-  namespace vt = crypto::edwards25519_vartime;
-  struct Input {
-    std::vector<frost::Element> points;
-    std::vector<frost::Scalar> scalars;
-  };
-  auto in = std::make_shared<Input>();
-  SeededEntropy e(3);
-  for (std::size_t i = 0; i < kT; ++i) {
-    for (const auto& p : {s->list[i].hiding, s->list[i].binding, s->shares[i].public_share}) {
-      std::array<std::uint8_t, 64> wide;
-      e.fill(wide);
-      frost::Scalar k;
-      crypto_core_ed25519_scalar_reduce(k.data(), wide.data());
-      in->points.push_back(p);
-      in->scalars.push_back(k);
-    }
-  }
-  const auto enc = id == frost::SuiteId::ed25519 ? vt::Encoding::ed25519 : vt::Encoding::ristretto255;
-  const std::string tag = suite_tag(id);
-  benchmark::RegisterBenchmark(("frost/msm_201/" + tag).c_str(), [in, enc](benchmark::State& st) {
-    std::vector<vt::Point> pts(in->points.size());
-    for (auto _ : st) {
-      for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = *vt::decode(enc, in->points[i]);
-      benchmark::DoNotOptimize(vt::encode(enc, vt::msm(in->scalars, pts)));
-    }
-  });
-  benchmark::RegisterBenchmark(("frost/msm_201_libsodium/" + tag).c_str(), [in, s](benchmark::State& st) {
-    for (auto _ : st) {
-      frost::Element acc = *s->suite.mul(in->points[0], in->scalars[0]);
-      for (std::size_t i = 1; i < in->points.size(); ++i)
-        acc = *s->suite.add(acc, *s->suite.mul(in->points[i], in->scalars[i]));
-      benchmark::DoNotOptimize(acc);
-    }
   });
 }
 
