@@ -87,10 +87,9 @@ void GossipsubService::drop_peer(const PeerId& peer, TimePoint now) {
 void GossipsubService::read_stream(ConnId conn, StreamId stream, TimePoint now) {
   auto it = inbound_.find({conn.get(), stream.get()});
   if (it == inbound_.end()) return;
-  Bytes buf(64 * 1024);
-  while (std::size_t n = node_.read(conn, stream, buf, now)) {
+  while (std::size_t n = node_.read(conn, stream, read_buf_, now)) {
     const PeerId& peer = it->second.peer;
-    auto fed = it->second.reader.feed_all(BytesView(buf.data(), n), [&](BytesView frame) {
+    auto fed = it->second.reader.feed_all(BytesView(read_buf_.data(), n), [&](BytesView frame) {
       ++metrics_.frames_received;
       deliver(peer, frame, now);
     });

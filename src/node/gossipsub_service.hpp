@@ -72,6 +72,7 @@ class GossipsubService {
   std::map<PeerId, Link> links_;  // one connection per peer carries our stream
   std::map<std::pair<std::uint64_t, std::uint32_t>, Inbound> inbound_;
   GossipsubServiceMetrics metrics_;
+  Bytes read_buf_ = Bytes(64 * 1024);  // PERF: one read buffer for every stream, not one per read
 };
 
 }  // namespace stakecast::node

@@ -73,9 +73,8 @@ void RotorService::read_stream(ConnId conn, StreamId stream, TimePoint now) {
   auto it = inbound_.find({conn.get(), stream.get()});
   auto from = conn_validator_.find(conn.get());
   if (it == inbound_.end()) return;
-  Bytes buf(64 * 1024);
-  while (std::size_t n = node_.read(conn, stream, buf, now)) {
-    auto fed = it->second.reader.feed_all(BytesView(buf.data(), n), [&](BytesView frame) {
+  while (std::size_t n = node_.read(conn, stream, read_buf_, now)) {
+    auto fed = it->second.reader.feed_all(BytesView(read_buf_.data(), n), [&](BytesView frame) {
       ++metrics_.frames_received;
       // Unknown peers are passed as unstaked (nullopt): the engine applies its own policy.
       engine_.on_message(from == conn_validator_.end() ? std::nullopt : std::optional(from->second),

@@ -65,6 +65,7 @@ class RotorService {
   std::map<std::tuple<std::uint64_t, int, int>, Outbound> outbound_;    // (conn, protocol, class)
   std::map<std::pair<std::uint64_t, std::uint32_t>, Inbound> inbound_;  // (conn, stream)
   RotorServiceMetrics metrics_;
+  Bytes read_buf_ = Bytes(64 * 1024);  // PERF: one read buffer for every stream, not one per read
 };
 
 }  // namespace stakecast::node
