@@ -20,6 +20,7 @@
 #include "output.hpp"
 #include "sim/block_run.hpp"
 #include "sim/data_files.hpp"
+#include "sim/faults.hpp"
 #include "sim/topology.hpp"
 
 namespace {
@@ -54,11 +55,19 @@ struct Options {
   std::string json_path, csv_dir, plot_dir;
   std::string progress = "auto";
   bool per_run = false;
+  double crash = 0, byzantine_share = 0, loss = 0, jitter_ms = 0, partition = 0;
+  std::vector<std::string> byzantine;  // MODE SHARE
 };
 
 [[noreturn]] void die(const std::string& msg) {
   std::fprintf(stderr, "stakecast-sim: %s\n", msg.c_str());
   std::exit(2);
+}
+
+// A stake share given on the command line: [0, 1).
+void check_share(const char* flag, double v) {
+  if (!(v >= 0.0 && v < 1.0))
+    die(std::string(flag) + " " + std::to_string(v) + ": a share of the stake in [0, 1)");
 }
 
 // The leader of run `run`: an index, the heaviest validator at (or nearest to) a city's ping server, or
@@ -179,6 +188,18 @@ int main(int argc, char** argv) try {
   app.add_option("--progress", o.progress, "auto (when stderr is a terminal), on or off")
       ->capture_default_str();
   app.add_flag("--per-run", o.per_run, "print a table row per run, not only the summary");
+  app.add_option("--crash", o.crash,
+                 "validators holding this share of the stake (drawn per run, never the leader) crash before "
+                 "the broadcast");
+  app.add_option(
+         "--byzantine", o.byzantine,
+         "MODE SHARE: validators holding SHARE of the stake withhold (MODE withhold) or flip a byte of "
+         "(corrupt) every shred they forward (Rotor, Turbine)")
+      ->expected(2);
+  app.add_option("--partition", o.partition,
+                 "validators holding this share of the stake (never the leader) are cut off from the rest");
+  app.add_option("--loss", o.loss, "probability that a message is lost");
+  app.add_option("--jitter-ms", o.jitter_ms, "extra delay per message, uniform in [0, X) ms (may reorder)");
   std::string workload = "block";
   app.add_option("--workload", workload,
                  "block (dissemination strategies) or frost (threshold signing latency)")
@@ -221,6 +242,34 @@ int main(int argc, char** argv) try {
       if (s != Strategy::rotor_psp && s != Strategy::rotor_iid)
         die("--leader-block relays: only for rotor-psp and rotor-iid (not " + std::string(to_string(s)) +
             ")");
+  check_share("--crash", o.crash);
+  check_share("--partition", o.partition);
+  bool corrupt_relays = false;
+  if (!o.byzantine.empty()) {
+    if (o.byzantine.size() != 2) die("--byzantine: expected MODE SHARE, e.g. --byzantine withhold 0.1");
+    if (o.byzantine[0] == "corrupt")
+      corrupt_relays = true;
+    else if (o.byzantine[0] != "withhold")
+      die("--byzantine " + o.byzantine[0] + ": expected withhold or corrupt");
+    try {
+      std::size_t used = 0;
+      o.byzantine_share = std::stod(o.byzantine[1], &used);
+      if (used != o.byzantine[1].size()) throw std::invalid_argument("trailing");
+    } catch (const std::exception&) {
+      die("--byzantine " + o.byzantine[0] + " " + o.byzantine[1] + ": SHARE must be a number");
+    }
+    check_share("--byzantine", o.byzantine_share);
+    for (Strategy s : strategies)
+      if (s == Strategy::direct || s == Strategy::gossipsub)
+        die("--byzantine: only for strategies that relay shreds (rotor-psp, rotor-iid, turbine), not " +
+            std::string(to_string(s)));
+  }
+  if (o.crash + o.byzantine_share + o.partition >= 1.0)
+    die("--crash, --byzantine and --partition: the shares add up to " +
+        std::to_string(o.crash + o.byzantine_share + o.partition) + ", leaving no stake with the leader");
+  if (!(o.loss >= 0.0 && o.loss < 1.0)) die("--loss " + std::to_string(o.loss) + ": a probability in [0, 1)");
+  if (!(o.jitter_ms >= 0.0 && o.jitter_ms <= 60'000.0))
+    die("--jitter-ms " + std::to_string(o.jitter_ms) + ": must be 0..60000");
   if (o.gamma == 0 || o.gamma > 255) die("--gamma " + std::to_string(o.gamma) + ": must be 1..255");
   unsigned total = o.total_shreds;
   if (total == 0) {
@@ -288,11 +337,35 @@ int main(int argc, char** argv) try {
   std::vector<ValidatorIndex> leaders;
   for (unsigned run = 0; run < o.runs; ++run)
     leaders.push_back(pick_leader(o, *table, *latency, *pings, run));
+  std::vector<Stake> stakes;
+  for (const auto& v : table->validators()) stakes.push_back(v.stake);
+  // The faulty validators of each run: drawn from the seed and the run, the same for every strategy.
+  std::vector<Faults> faults;
+  for (unsigned run = 0; run < o.runs; ++run) {
+    Faults f;
+    std::vector<bool> taken(stakes.size(), false);
+    taken[leaders[run].get()] = true;
+    const std::uint64_t s = o.seed * 0x9E3779B97F4A7C15ull + run;
+    f.crashed = pick_by_stake(stakes, o.crash, s ^ 1, taken);
+    (corrupt_relays ? f.corrupting : f.withholding) = pick_by_stake(stakes, o.byzantine_share, s ^ 2, taken);
+    const auto cut = pick_by_stake(stakes, o.partition, s ^ 3, taken);
+    if (!cut.empty()) {
+      f.partition.assign(stakes.size(), 0);
+      for (ValidatorIndex v : cut) f.partition[v.get()] = 1;
+    }
+    faults.push_back(std::move(f));
+  }
 
   Setup setup{o.stake,  table->size(), o.hop,    o.block_bytes, o.gamma,
               total,    o.shred_bytes, o.fanout, o.upload_mbps, o.download_mbps,
               o.uplink, o.seed,        o.runs,   o.votes,       o.leader};
   setup.leader_block = o.leader_block;
+  setup.crash = o.crash;
+  setup.byzantine = o.byzantine.empty() ? "" : o.byzantine[0];
+  setup.byzantine_share = o.byzantine_share;
+  setup.partition = o.partition;
+  setup.loss = o.loss;
+  setup.jitter_ms = o.jitter_ms;
   setup.unplaced = o.unplaced;
   setup.dropped = dropped;
   std::printf(
@@ -308,8 +381,6 @@ int main(int argc, char** argv) try {
       o.votes ? ", votes on" : "");
   if (o.per_run) print_run_header(o.votes);
 
-  std::vector<Stake> stakes;
-  for (const auto& v : table->validators()) stakes.push_back(v.stake);
   Progress progress(progress_on, strategies.size() * o.runs);
   std::vector<StrategyRuns> all;
   std::size_t done = 0;
@@ -336,6 +407,12 @@ int main(int argc, char** argv) try {
       c.cpu.per_slice_completed = Duration(std::llround(o.cpu_slice_us * 1e3));
       c.cpu.per_leader_shred = Duration(std::llround(o.cpu_leader_shred_us * 1e3));
       c.leader_has_block = leader_block;
+      c.crashed = faults[run].crashed;
+      c.withholding = faults[run].withholding;
+      c.corrupting = faults[run].corrupting;
+      c.partition = faults[run].partition;
+      c.runner.loss = o.loss;
+      c.runner.jitter = Duration(std::llround(o.jitter_ms * 1e6));
       c.store_bytes = std::max<std::size_t>(4u << 20, 2 * total * (o.block_bytes / o.gamma + o.shred_bytes));
       c.votes = o.votes;
       c.vote.vote_bytes = o.vote_bytes;
@@ -352,7 +429,7 @@ int main(int argc, char** argv) try {
         progress.finish();
         die(sr.name + " run " + std::to_string(run) + ": " + r.error().message());
       }
-      RunRecord rec{run, c.leader, c.slot, std::move(*r), wall};
+      RunRecord rec{run, c.leader, c.slot, std::move(*r), wall, faults[run]};
       if (o.per_run) {
         progress.finish();
         print_run_row(sr.name, rec, o.votes);

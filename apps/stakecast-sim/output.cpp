@@ -125,13 +125,32 @@ RunSummary summarize(const RunRecord& rec, const std::vector<Stake>& stakes, std
   s.messages = r.messages;
   s.wall_s = rec.wall_s;
   s.trace = to_hex(r.trace);
+  long double total = 0;
+  for (Stake st : stakes) total += static_cast<long double>(st.get());
+  auto share = [&](const std::vector<ValidatorIndex>& vs) {
+    long double sum = 0;
+    for (ValidatorIndex v : vs) sum += static_cast<long double>(stakes[v.get()].get());
+    return total > 0 ? static_cast<double>(sum / total) : 0.0;
+  };
+  const Faults& f = rec.faults;
+  s.crashed = f.crashed.size();
+  s.crashed_stake = share(f.crashed);
+  s.byzantine = f.withholding.size() + f.corrupting.size();
+  s.byzantine_stake = share(f.withholding) + share(f.corrupting);
+  std::vector<ValidatorIndex> cut;
+  for (std::uint32_t i = 0; i < f.partition.size(); ++i)
+    if (f.partition[i] != 0) cut.push_back(ValidatorIndex{i});
+  s.partitioned = cut.size();
+  s.partitioned_stake = share(cut);
+  s.live = r.live;
+  s.shreds_rejected = r.shreds_rejected;
+  s.misbehaviour = r.misbehaviour;
   if (r.votes) {
     s.notar = r.votes->notar;
     s.final = r.votes->final;
     s.fast = r.votes->fast;
     s.slow = r.votes->slow;
   }
-  (void)stakes;
   return s;
 }
 
@@ -188,6 +207,28 @@ void print_summary(const Setup& s, const std::vector<StrategyRuns>& all) {
         mean_of(runs, [](const RunSummary& r) { return static_cast<double>(r.bytes.relay_median) / 1024; }),
         mean_of(runs, [](const RunSummary& r) { return static_cast<double>(r.bytes.others_median) / 1024; }),
         events / std::max(wall, 1e-9) / 1e6, wall);
+  }
+  if (s.crash > 0 || !s.byzantine.empty() || s.partition > 0 || s.loss > 0 || s.jitter_ms > 0) {
+    std::printf(
+        "\nFaults (mean over runs): crash %.2f, byzantine %s %.2f, partition %.2f of the stake; loss %.4f, "
+        "jitter %.1f ms\n",
+        s.crash, s.byzantine.empty() ? "-" : s.byzantine.c_str(), s.byzantine_share, s.partition, s.loss,
+        s.jitter_ms);
+    std::printf("%-10s %8s %8s %8s %8s %8s %8s %10s %8s\n", "strategy", "crashed", "crash%", "byzant", "byz%",
+                "live", "complete", "rejected", "reports");
+    for (const auto& sr : all) {
+      const auto& runs = sr.runs;
+      auto m = [&](auto f) { return mean_of(runs, f); };
+      std::printf("%-10s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %10.1f %8.1f\n", sr.name.c_str(),
+                  m([](const RunSummary& r) { return static_cast<double>(r.crashed); }),
+                  m([](const RunSummary& r) { return 100 * r.crashed_stake; }),
+                  m([](const RunSummary& r) { return static_cast<double>(r.byzantine); }),
+                  m([](const RunSummary& r) { return 100 * r.byzantine_stake; }),
+                  m([](const RunSummary& r) { return static_cast<double>(r.live); }),
+                  m([](const RunSummary& r) { return static_cast<double>(r.complete); }),
+                  m([](const RunSummary& r) { return static_cast<double>(r.shreds_rejected); }),
+                  m([](const RunSummary& r) { return static_cast<double>(r.misbehaviour); }));
+    }
   }
   if (!s.votes) return;
   std::printf(
@@ -251,6 +292,12 @@ bool write_json(const std::string& path, const Setup& s, const std::vector<Strat
   doc["leader_block"] = s.leader_block;
   doc["unplaced"] = s.unplaced;
   doc["dropped_validators"] = s.dropped;
+  doc["faults"] = {{"crash", s.crash},
+                   {"byzantine", s.byzantine.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.byzantine)},
+                   {"byzantine_share", s.byzantine_share},
+                   {"partition", s.partition},
+                   {"loss", s.loss},
+                   {"jitter_ms", s.jitter_ms}};
   doc["block_bytes"] = s.block_bytes;
   doc["gamma"] = s.gamma;
   doc["Gamma"] = s.total;
@@ -286,6 +333,15 @@ bool write_json(const std::string& path, const Setup& s, const std::vector<Strat
       jr["leader"] = r.leader;
       jr["slot"] = r.slot;
       jr["complete"] = r.complete;
+      jr["live"] = r.live;
+      jr["faults"] = {{"crashed", r.crashed},
+                      {"crashed_stake", r.crashed_stake},
+                      {"byzantine", r.byzantine},
+                      {"byzantine_stake", r.byzantine_stake},
+                      {"partitioned", r.partitioned},
+                      {"partitioned_stake", r.partitioned_stake},
+                      {"shreds_rejected", r.shreds_rejected},
+                      {"misbehaviour_reports", r.misbehaviour}};
       jr["amplification"] = r.amplification;
       jr["leader_upload"] = r.leader_upload;
       jr["bytes_sent"] = {{"leader", r.bytes.leader},

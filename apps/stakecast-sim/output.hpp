@@ -28,7 +28,15 @@ struct Setup {
   std::string leader_block = "broadcast";  // --leader-block
   std::string unplaced = "keep";           // --unplaced
   std::size_t dropped = 0;                 // validators --unplaced drop removed
-  double cpu_s = 0, peak_rss_mib = 0;      // the whole process, filled in at the end
+  double crash = 0, byzantine_share = 0, partition = 0, loss = 0, jitter_ms = 0;
+  std::string byzantine = "";          // withhold, corrupt or empty
+  double cpu_s = 0, peak_rss_mib = 0;  // the whole process, filled in at the end
+};
+
+// The faulty validators of one run (the same for every strategy).
+struct Faults {
+  std::vector<ValidatorIndex> crashed, withholding, corrupting;
+  std::vector<std::uint32_t> partition;  // group per validator (1: cut off); empty: none
 };
 
 struct RunRecord {
@@ -37,6 +45,7 @@ struct RunRecord {
   Slot slot;
   sim::BlockRunResult result;
   double wall_s = 0;
+  Faults faults{};
 };
 
 // Bytes sent by role: the leader, the validators that forwarded shreds for others, everyone else.
@@ -59,6 +68,11 @@ struct RunSummary {
   std::string trace;
   std::optional<sim::Spread> notar, final;
   std::size_t fast = 0, slow = 0;
+  // Faults: validators and their share of the stake per role, the live ones (not crashed, not the leader),
+  // shreds rejected by checks and misbehaviour reports.
+  std::size_t crashed = 0, byzantine = 0, partitioned = 0, live = 0;
+  double crashed_stake = 0, byzantine_stake = 0, partitioned_stake = 0;
+  std::uint64_t shreds_rejected = 0, misbehaviour = 0;
 };
 
 struct StrategyRuns {

@@ -1,5 +1,6 @@
 #include "sim/block_run.hpp"
 
+#include "sim/faults.hpp"
 #include "sim/gossip_node.hpp"
 #include "sim/stats.hpp"
 
@@ -44,6 +45,12 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   if (config.leader.get() >= n || config.block_bytes == 0 || n < 2) return SimErrc::invalid_config;
   const bool rotor = config.strategy == Strategy::rotor_psp || config.strategy == Strategy::rotor_iid;
   if (config.leader_has_block != LeaderHasBlock::at_broadcast && !rotor) return SimErrc::invalid_config;
+  const bool shreds = config.strategy != Strategy::direct && config.strategy != Strategy::gossipsub;
+  if (!shreds && (!config.withholding.empty() || !config.corrupting.empty())) return SimErrc::invalid_config;
+  if (!config.partition.empty() && config.partition.size() != n) return SimErrc::invalid_config;
+  for (const auto* set : {&config.crashed, &config.withholding, &config.corrupting})
+    for (ValidatorIndex v : *set)
+      if (v.get() >= n || v == config.leader) return SimErrc::invalid_config;
   const Bytes block = make_block(config.block_bytes, config.block_seed);
   const Slot slot = config.slot;
   const bool direct = config.strategy == Strategy::direct;
@@ -104,7 +111,16 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
       nodes[i] = std::make_unique<VoteNode>(std::move(nodes[i]), ValidatorIndex{i}, vc, probe);
   }
 
+  // Byzantine relays: the honest machine (and its votes) inside, its shreds filtered on the way out.
+  constexpr auto kShred = static_cast<std::uint8_t>(rotor::Protocol::shred);
+  for (ValidatorIndex v : config.withholding)
+    nodes[v.get()] = std::make_unique<OutputFilter>(std::move(nodes[v.get()]), withhold(kShred));
+  for (ValidatorIndex v : config.corrupting)  // a byte well inside the shred's payload
+    nodes[v.get()] = std::make_unique<OutputFilter>(std::move(nodes[v.get()]), corrupt(kShred, 1000));
+
   STAKECAST_TRY(Runner r, Runner::create(config.runner, std::move(nodes), std::move(latency)));
+  for (ValidatorIndex v : config.crashed) r.crash(v);
+  if (!config.partition.empty()) r.partition(config.partition);
   Status started;
   // Bytes each node had sent when the block left (gossipsub: the warm-up's control traffic).
   std::vector<std::uint64_t> before(n, 0);
@@ -156,6 +172,8 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   for (std::uint32_t i = 0; i < n; ++i) {
     const ValidatorIndex v{i};
     Node* node = &r.node(v);
+    if (auto* f = dynamic_cast<OutputFilter*>(node)) node = &f->inner();
+    if (v != config.leader && !r.crashed(v)) ++out.live;
     std::uint64_t vote_bytes = 0;
     if (auto* vn = dynamic_cast<VoteNode*>(node)) {
       const VoteTimes& t = vn->times();
@@ -174,6 +192,15 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
                                   : direct ? static_cast<DirectBroadcast&>(*node).completed_at(slot)
                                            : static_cast<RotorNode&>(*node).block_done(slot);
     out.arrival.push_back(since(at));
+    if (!gossip && !direct) {
+      const auto& rn = static_cast<RotorNode&>(*node);
+      const auto& m = rn.engine().metrics();
+      for (rotor::ShredDrop d :
+           {rotor::ShredDrop::malformed, rotor::ShredDrop::bad_signature, rotor::ShredDrop::bad_merkle_proof,
+            rotor::ShredDrop::bad_encoding, rotor::ShredDrop::inconsistent})
+        out.shreds_rejected += m.dropped(d);
+      out.misbehaviour += rn.misbehaviour_reports();
+    }
     out.relay.push_back(gossip   ? static_cast<GossipNode&>(*node).router().metrics().messages_forwarded > 0
                         : direct ? false
                                  : static_cast<RotorNode&>(*node).engine().metrics().shreds_forwarded > 0);

@@ -46,6 +46,11 @@ struct BlockRunConfig {
   // Rotor only: when the leader counts as having its block (and votes); from_relays is the Alpenglow
   // paper simulator's convention (rotor_node.hpp). Other strategies: invalid_config unless at_broadcast.
   LeaderHasBlock leader_has_block = LeaderHasBlock::at_broadcast;
+  // Faults (issue 6 item 1), none of them the leader: validators crashed before the broadcast, relays that
+  // forward no shreds or flip a byte of each (sim::OutputFilter; Rotor and Turbine only), and a partition
+  // (group per validator, messages between groups dropped; empty: none).
+  std::vector<ValidatorIndex> crashed, withholding, corrupting;
+  std::vector<std::uint32_t> partition;
   // Rotor engine memory per node: shreds kept for serving repair. Large runs lower it (repair is off in
   // a single-block run unless a node misses shreds).
   std::size_t store_bytes = 256u << 20;
@@ -82,6 +87,10 @@ struct BlockRunResult {
   std::vector<std::uint64_t> bytes_sent, bytes_received, messages_received;
   std::vector<bool> relay;   // forwarded shreds for others (Rotor relays, Turbine nodes with children)
   std::size_t complete = 0;  // validators other than the leader that had the block
+  std::size_t live = 0;      // validators other than the leader that did not crash
+  // Shreds that failed a check at any validator (malformed, signature, Merkle path, encoding, inconsistent
+  // with their slice) and the Misbehaviour events the engines raised (Rotor and Turbine).
+  std::uint64_t shreds_rejected = 0, misbehaviour = 0;
   Spread block;  // arrival: stake-weighted times and percentiles over validators other than the leader
   double amplification = 0;  // bytes sent by everyone / (block x (N - 1))
   double leader_upload = 0;  // bytes sent by the leader / block
@@ -92,7 +101,8 @@ struct BlockRunResult {
 };
 
 // Errors: invalid_config (bad shred split, leader outside the table, empty block, leader_has_block other
-// than at_broadcast for a strategy that is not Rotor), the engine's.
+// than at_broadcast for a strategy that is not Rotor, a faulty leader, withholding or corrupting relays for
+// direct or gossipsub, a partition not of the table's size, a faulty index outside it), the engine's.
 Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const Latency> latency,
                                  const BlockRunConfig& config);
 

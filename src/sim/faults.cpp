@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/rng.hpp"
+
 namespace stakecast::sim {
 
 std::optional<Message> OutputFilter::poll_transmit() {
@@ -28,6 +30,30 @@ OutputFilter::Fn corrupt(std::uint8_t channel, std::size_t offset) {
     m.bytes = std::make_shared<const Bytes>(std::move(b));
     return m;
   };
+}
+
+std::vector<ValidatorIndex> pick_by_stake(std::span<const Stake> stakes, double fraction, std::uint64_t seed,
+                                          std::vector<bool>& taken) {
+  long double total = 0;
+  for (Stake s : stakes) total += static_cast<long double>(s.get());
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t i = 0; i < stakes.size(); ++i)
+    if (i >= taken.size() || !taken[i]) order.push_back(i);
+  auto rng = DeterministicRng::from_u64(seed);
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.uniform(i)]);
+  const long double budget = total * static_cast<long double>(fraction);
+  long double used = 0;
+  std::vector<ValidatorIndex> out;
+  if (taken.size() < stakes.size()) taken.resize(stakes.size(), false);
+  for (std::uint32_t i : order) {
+    const auto s = static_cast<long double>(stakes[i].get());
+    if (used + s > budget) continue;
+    used += s;
+    taken[i] = true;
+    out.push_back(ValidatorIndex{i});
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 void Split::on_message(ValidatorIndex from, std::uint8_t channel, const Payload& bytes, TimePoint now) {

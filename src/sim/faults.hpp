@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "sim/runner.hpp"
 
@@ -40,6 +42,13 @@ class OutputFilter final : public Node {
 OutputFilter::Fn withhold(std::uint8_t channel);
 // Flips one byte of everything sent on `channel` (at `offset` modulo the size): a corrupting relay.
 OutputFilter::Fn corrupt(std::uint8_t channel, std::size_t offset);
+
+// Validators for a fault role by stake share: the ones not yet `taken`, in an order drawn from `seed`, each
+// taken while the chosen stake stays at or below `fraction` of the total (one that would exceed it is
+// skipped). Chosen validators are marked in `taken`, so roles drawn one after the other are disjoint; mark
+// the leader first to spare it. fraction in [0, 1].
+std::vector<ValidatorIndex> pick_by_stake(std::span<const Stake> stakes, double fraction, std::uint64_t seed,
+                                          std::vector<bool>& taken);
 
 // Two machines behind one validator: `a` is heard by the validators for which `to_a` is true, `b` by the
 // rest; both hear everything. With two engines holding the leader's key and broadcasting different blocks

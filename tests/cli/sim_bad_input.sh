@@ -50,4 +50,12 @@ expect "--uplink" --uplink lifo
 expect "--leader-block sideways" --leader-block sideways
 expect "--leader-block relays: only for rotor-psp and rotor-iid (not turbine)" --leader-block relays --strategies rotor-psp,turbine
 expect "--unplaced maybe" --unplaced maybe
+expect "--crash 1.5" --crash 1.5
+expect "--crash -0.1" --crash -0.1
+expect "shares add up to 1.0" --crash 0.5 --partition 0.5
+expect "--byzantine lie" --byzantine lie 0.1
+expect "SHARE must be a number" --byzantine withhold lots
+expect "--byzantine: only for strategies that relay shreds" --byzantine corrupt 0.1 --strategies rotor-psp,direct
+expect "--loss 1.0" --loss 1
+expect "--jitter-ms -1" --jitter-ms -1
 exit $fail

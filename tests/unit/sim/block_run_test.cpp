@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/data_files.hpp"
+#include "sim/faults.hpp"
 #include "sim/stats.hpp"
 #include "sim/topology.hpp"
 
@@ -121,6 +122,60 @@ TEST(BlockRun, RejectsImpossibleParameters) {
     c.leader_has_block = LeaderHasBlock::from_relays;  // Rotor only
     EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config) << to_string(s);
   }
+}
+
+TEST(BlockRun, FaultsCrashedWithholdingAndCorruptingValidators) {
+  const World& w = world();
+  std::vector<Stake> stakes;
+  for (const auto& v : w.sui.validators()) stakes.push_back(v.stake);
+  const std::size_t n = w.sui.size();
+  BlockRunConfig base;
+  base.block_bytes = 60'000;
+  base.leader = ValidatorIndex{2};
+  base.votes = true;
+  // 20% of the stake crashed: every live validator still gets the block and finalizes.
+  {
+    BlockRunConfig c = base;
+    std::vector<bool> taken(n, false);
+    taken[2] = true;
+    c.crashed = pick_by_stake(stakes, 0.2, 1, taken);
+    ASSERT_FALSE(c.crashed.empty());
+    auto r = run_block(w.sui, w.topo, c);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->live, n - 1 - c.crashed.size());
+    EXPECT_EQ(r->complete, r->live);
+    EXPECT_EQ(r->votes->fast + r->votes->slow, r->live + 1);
+    for (ValidatorIndex v : c.crashed) EXPECT_FALSE(r->arrival[v.get()]);
+    EXPECT_FALSE(r->block.stake100);  // the crashed stake never has it
+    EXPECT_EQ(r->shreds_rejected, 0u);
+  }
+  // Relays with 15% of the stake withhold or corrupt what they forward: Gamma = 2 gamma covers them, and
+  // corrupted shreds are rejected by the receivers' checks.
+  for (bool corrupting : {false, true}) {
+    BlockRunConfig c = base;
+    std::vector<bool> taken(n, false);
+    taken[2] = true;
+    (corrupting ? c.corrupting : c.withholding) = pick_by_stake(stakes, 0.15, 2, taken);
+    auto r = run_block(w.sui, w.topo, c);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->complete, n - 1) << corrupting;
+    if (corrupting) {
+      EXPECT_GT(r->shreds_rejected, 0u);
+    } else {
+      EXPECT_EQ(r->shreds_rejected, 0u);
+    }
+  }
+  // A faulty leader, or shred-level faults for strategies without relays: refused.
+  BlockRunConfig c = base;
+  c.crashed = {ValidatorIndex{2}};
+  EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config);
+  c = base;
+  c.strategy = Strategy::direct;
+  c.withholding = {ValidatorIndex{3}};
+  EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config);
+  c = base;
+  c.partition = {0, 1};  // not one group per validator
+  EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config);
 }
 
 TEST(BlockRun, LeaderHasItsBlockWhenGammaShredsCameBackThroughRelays) {

@@ -110,5 +110,41 @@ TEST(Faults, AnEquivocatingLeaderIsReported) {
   EXPECT_GT(reporters, r.size() / 2);  // relays of both versions reach everyone
 }
 
+TEST(Faults, PickByStakeStaysWithinTheShareAndKeepsRolesApart) {
+  const World& w = world();
+  std::vector<Stake> stakes;
+  long double total = 0;
+  for (const auto& v : w.sui.validators()) {
+    stakes.push_back(v.stake);
+    total += static_cast<long double>(v.stake.get());
+  }
+  std::vector<bool> taken(stakes.size(), false);
+  taken[0] = true;  // the leader
+  const auto crashed = pick_by_stake(stakes, 0.2, 7, taken);
+  const auto byz = pick_by_stake(stakes, 0.1, 8, taken);
+  auto share = [&](const std::vector<ValidatorIndex>& vs) {
+    long double s = 0;
+    for (ValidatorIndex v : vs) s += static_cast<long double>(stakes[v.get()].get());
+    return static_cast<double>(s / total);
+  };
+  EXPECT_LE(share(crashed), 0.2);
+  EXPECT_GT(share(crashed), 0.15);  // ~100 validators: the budget is nearly filled
+  EXPECT_LE(share(byz), 0.1);
+  EXPECT_GT(share(byz), 0.05);
+  for (ValidatorIndex v : crashed) {
+    EXPECT_NE(v.get(), 0u);
+    EXPECT_TRUE(std::find(byz.begin(), byz.end(), v) == byz.end());
+  }
+  // Same seed, same choice; another seed, another one.
+  std::vector<bool> again(stakes.size(), false);
+  again[0] = true;
+  EXPECT_EQ(pick_by_stake(stakes, 0.2, 7, again), crashed);
+  std::vector<bool> other(stakes.size(), false);
+  other[0] = true;
+  EXPECT_NE(pick_by_stake(stakes, 0.2, 8, other), crashed);
+  std::vector<bool> none(stakes.size(), false);
+  EXPECT_TRUE(pick_by_stake(stakes, 0.0, 7, none).empty());
+}
+
 }  // namespace
 }  // namespace stakecast::sim
