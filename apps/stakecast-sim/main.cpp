@@ -204,10 +204,26 @@ int main(int argc, char** argv) try {
   app.add_option("--workload", workload,
                  "block (dissemination strategies) or frost (threshold signing latency)")
       ->capture_default_str();
+  unsigned slots = 8;
+  double slot_ms = 400;
+  app.add_option("--slots", slots, "mixed: slots (a block each, successive leaders)")->capture_default_str();
+  app.add_option("--slot-ms", slot_ms, "mixed: time between blocks, ms")->capture_default_str();
   stakecast::apps::FrostWorkload frost;
   stakecast::apps::add_frost_workload_options(app, frost);
   CLI11_PARSE(app, argc, argv);
-  if (workload != "block" && workload != "frost") die("--workload " + workload + ": expected block or frost");
+  if (workload != "block" && workload != "frost" && workload != "mixed")
+    die("--workload " + workload + ": expected block, frost or mixed");
+  const bool mixed = workload == "mixed";
+  if (mixed) {
+    if (slots < 1 || slots > 64) die("--slots " + std::to_string(slots) + ": must be 1..64");
+    if (!(slot_ms > 0 && slot_ms <= 60'000))
+      die("--slot-ms " + std::to_string(slot_ms) + ": must be 0..60000");
+    o.votes = true;
+    if (app.count("--strategies") == 0) o.strategies = {"rotor-psp"};
+    for (const auto& s : o.strategies)
+      if (s == "direct" || s == "gossipsub")
+        die("--workload mixed: only rotor-psp, rotor-iid and turbine carry several slots (not " + s + ")");
+  }
 
   // Parameters first: every complaint names its flag.
   if (o.stake.empty()) o.stake = o.data_dir + "/solana_epoch780_stake_location.csv";
@@ -337,6 +353,14 @@ int main(int argc, char** argv) try {
   std::vector<ValidatorIndex> leaders;
   for (unsigned run = 0; run < o.runs; ++run)
     leaders.push_back(pick_leader(o, *table, *latency, *pings, run));
+  // Mixed: a leader per slot, drawn like the runs' (stake-weighted with `random`).
+  std::vector<std::vector<ValidatorIndex>> mixed_leaders;
+  for (unsigned run = 0; mixed && run < o.runs; ++run) {
+    std::vector<ValidatorIndex> ls{leaders[run]};
+    for (unsigned k = 1; k < slots; ++k)
+      ls.push_back(pick_leader(o, *table, *latency, *pings, o.runs + run * slots + k));
+    mixed_leaders.push_back(std::move(ls));
+  }
   std::vector<Stake> stakes;
   for (const auto& v : table->validators()) stakes.push_back(v.stake);
   // The faulty validators of each run: drawn from the seed and the run, the same for every strategy.
@@ -345,6 +369,8 @@ int main(int argc, char** argv) try {
     Faults f;
     std::vector<bool> taken(stakes.size(), false);
     taken[leaders[run].get()] = true;
+    if (mixed)
+      for (ValidatorIndex l : mixed_leaders[run]) taken[l.get()] = true;
     const std::uint64_t s = o.seed * 0x9E3779B97F4A7C15ull + run;
     f.crashed = pick_by_stake(stakes, o.crash, s ^ 1, taken);
     (corrupt_relays ? f.corrupting : f.withholding) = pick_by_stake(stakes, o.byzantine_share, s ^ 2, taken);
@@ -407,6 +433,13 @@ int main(int argc, char** argv) try {
       c.cpu.per_slice_completed = Duration(std::llround(o.cpu_slice_us * 1e3));
       c.cpu.per_leader_shred = Duration(std::llround(o.cpu_leader_shred_us * 1e3));
       c.leader_has_block = leader_block;
+      if (mixed) {
+        c.slot = Slot{1 + run * slots};
+        c.slot_time = Duration(std::llround(slot_ms * 1e6));
+        c.next_leaders.clear();
+        for (unsigned k = 1; k < slots; ++k) c.next_leaders.push_back(mixed_leaders[run][k]);
+        c.leader = mixed_leaders[run][0];
+      }
       c.crashed = faults[run].crashed;
       c.withholding = faults[run].withholding;
       c.corrupting = faults[run].corrupting;
@@ -445,6 +478,7 @@ int main(int argc, char** argv) try {
   }
   progress.finish();
   print_summary(setup, all);
+  if (mixed) print_slots(all);
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   const double cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +

@@ -143,6 +143,7 @@ RunSummary summarize(const RunRecord& rec, const std::vector<Stake>& stakes, std
   s.partitioned = cut.size();
   s.partitioned_stake = share(cut);
   s.live = r.live;
+  s.slots = r.slots;
   s.shreds_rejected = r.shreds_rejected;
   s.misbehaviour = r.misbehaviour;
   if (r.votes) {
@@ -263,6 +264,35 @@ void print_summary(const Setup& s, const std::vector<StrategyRuns>& all) {
       "49-50%% and 99-100%% of the stake; docs/sim-validation.md)\n");
 }
 
+void print_slots(const std::vector<StrategyRuns>& all) {
+  std::printf(
+      "\nMixed workload, per slot (ms since that slot's broadcast; mean over runs): block arrival and "
+      "finalization at 50%%, 80%%, 100%% of the stake\n");
+  std::printf("%-10s %5s %8s %8s %8s %8s %8s %8s %9s\n", "strategy", "slot", "blk50%", "blk80%", "blk100%",
+              "fin50%", "fin80%", "fin100%", "complete");
+  for (const auto& sr : all) {
+    if (sr.runs.empty()) continue;
+    const std::size_t slots = sr.runs.front().slots.size();
+    for (std::size_t k = 0; k < slots; ++k) {
+      auto m = [&](std::optional<Duration> Spread::*f, bool fin) {
+        return ms_text(mean(sr.runs, [&](const RunSummary& r) -> std::optional<Duration> {
+          if (k >= r.slots.size()) return std::nullopt;
+          const sim::SlotRun& s = r.slots[k];
+          return fin ? (s.final ? (*s.final).*f : std::nullopt) : s.block.*f;
+        }));
+      };
+      double complete = 0;
+      for (const auto& r : sr.runs)
+        complete += k < r.slots.size() ? static_cast<double>(r.slots[k].complete) : 0;
+      std::printf("%-10s %5zu %8s %8s %8s %8s %8s %8s %9.1f\n", sr.name.c_str(), k,
+                  m(&Spread::stake50, false).c_str(), m(&Spread::stake80, false).c_str(),
+                  m(&Spread::stake100, false).c_str(), m(&Spread::stake50, true).c_str(),
+                  m(&Spread::stake80, true).c_str(), m(&Spread::stake100, true).c_str(),
+                  complete / static_cast<double>(sr.runs.size()));
+    }
+  }
+}
+
 bool write_run_csv(const std::string& path, const std::vector<Stake>& stakes, const RunRecord& rec) {
   std::ofstream f(path);
   if (!f) return false;
@@ -355,6 +385,17 @@ bool write_json(const std::string& path, const Setup& s, const std::vector<Strat
         jr["finalized"] = spread_json(*r.final);
         jr["fast_finalized"] = r.fast;
         jr["slow_finalized"] = r.slow;
+      }
+      if (!r.slots.empty()) {
+        jr["slots"] = nlohmann::json::array();
+        for (const auto& sl : r.slots) {
+          nlohmann::json js2 = {{"slot", sl.slot.get()},
+                                {"leader", sl.leader.get()},
+                                {"complete", sl.complete},
+                                {"block", spread_json(sl.block)}};
+          if (sl.final) js2["finalized"] = spread_json(*sl.final);
+          jr["slots"].push_back(js2);
+        }
       }
       jr["events"] = r.events;
       jr["messages"] = r.messages;

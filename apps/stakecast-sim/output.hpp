@@ -73,6 +73,7 @@ struct RunSummary {
   std::size_t crashed = 0, byzantine = 0, partitioned = 0, live = 0;
   double crashed_stake = 0, byzantine_stake = 0, partitioned_stake = 0;
   std::uint64_t shreds_rejected = 0, misbehaviour = 0;
+  std::vector<sim::SlotRun> slots;  // mixed workload
 };
 
 struct StrategyRuns {
@@ -87,6 +88,10 @@ void print_run_header(bool votes);
 void print_run_row(const std::string& strategy, const RunRecord& r, bool votes);
 // The mean over runs per strategy (a figure some run never reached shows as "never").
 void print_summary(const Setup& s, const std::vector<StrategyRuns>& all);
+
+// Mixed workload: per slot, block arrival and finalization (stake 50/80/100%, means over runs) and the
+// spread of the per-slot values.
+void print_slots(const std::vector<StrategyRuns>& all);
 
 // One row per validator: index, stake, role, block/notarized/finalized times (ms), bytes in and out.
 bool write_run_csv(const std::string& path, const std::vector<Stake>& stakes, const RunRecord& r);

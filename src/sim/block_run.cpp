@@ -37,6 +37,15 @@ Bytes make_block(std::size_t n, std::uint64_t seed) {
   return b;
 }
 
+bool gossip_or_direct(Strategy s) { return s == Strategy::gossipsub || s == Strategy::direct; }
+
+// The dissemination node under a validator's vote layers.
+const Node& base_node(const Node& n) {
+  const Node* p = &n;
+  while (const auto* v = dynamic_cast<const VoteNode*>(p)) p = &v->inner();
+  return *p;
+}
+
 }  // namespace
 
 Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const Latency> latency,
@@ -48,9 +57,19 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   const bool shreds = config.strategy != Strategy::direct && config.strategy != Strategy::gossipsub;
   if (!shreds && (!config.withholding.empty() || !config.corrupting.empty())) return SimErrc::invalid_config;
   if (!config.partition.empty() && config.partition.size() != n) return SimErrc::invalid_config;
+  const std::size_t extra = config.next_leaders.size();
+  if (extra > 0 &&
+      (gossip_or_direct(config.strategy) || config.leader_has_block != LeaderHasBlock::at_broadcast ||
+       extra > 63 || config.slot_time <= Duration{0}))
+    return SimErrc::invalid_config;
+  std::vector<ValidatorIndex> leaders{config.leader};
+  leaders.insert(leaders.end(), config.next_leaders.begin(), config.next_leaders.end());
+  for (ValidatorIndex l : leaders)
+    if (l.get() >= n) return SimErrc::invalid_config;
   for (const auto* set : {&config.crashed, &config.withholding, &config.corrupting})
     for (ValidatorIndex v : *set)
-      if (v.get() >= n || v == config.leader) return SimErrc::invalid_config;
+      if (v.get() >= n || std::find(leaders.begin(), leaders.end(), v) != leaders.end())
+        return SimErrc::invalid_config;
   const Bytes block = make_block(config.block_bytes, config.block_seed);
   const Slot slot = config.slot;
   const bool direct = config.strategy == Strategy::direct;
@@ -97,15 +116,20 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
     rc.cpu = config.cpu;
     rc.leader_has_block = config.leader_has_block;
     STAKECAST_TRY(nodes, make_rotor_nodes(set, ec, rc, slot, config.leader));
+    for (auto& node : nodes)
+      for (std::size_t k = 1; k < leaders.size(); ++k)
+        static_cast<RotorNode&>(*node).engine().set_leader(Slot{slot.get() + k}, leaders[k]);
   }
-  if (config.votes) {
+  for (std::size_t k = 0; config.votes && k < leaders.size(); ++k) {  // one vote layer per slot
+    const Slot s{slot.get() + k};
     auto vc = std::make_shared<VoteConfig>(config.vote);
     vc->stakes = stakes;
-    vc->slot = slot;
-    VoteNode::BlockProbe probe = [direct, gossip, slot](const Node& inner) {
-      return gossip   ? static_cast<const GossipNode&>(inner).block_done()
-             : direct ? static_cast<const DirectBroadcast&>(inner).completed_at(slot)
-                      : static_cast<const RotorNode&>(inner).block_done(slot);
+    vc->slot = s;
+    VoteNode::BlockProbe probe = [direct, gossip, s](const Node& inner) {
+      const Node& in = base_node(inner);
+      return gossip   ? static_cast<const GossipNode&>(in).block_done()
+             : direct ? static_cast<const DirectBroadcast&>(in).completed_at(s)
+                      : static_cast<const RotorNode&>(in).block_done(s);
     };
     for (std::uint32_t i = 0; i < n; ++i)
       nodes[i] = std::make_unique<VoteNode>(std::move(nodes[i]), ValidatorIndex{i}, vc, probe);
@@ -133,9 +157,24 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
     r.at(t0, [&](Runner& run) {
       for (std::uint32_t i = 0; i < n; ++i) before[i] = run.stats(ValidatorIndex{i}).bytes_sent;
     });
+  // Mixed workload: the later slots' blocks, each broadcast by its leader slot_time after the previous.
+  std::vector<Bytes> later;
+  for (std::size_t k = 1; k < leaders.size(); ++k)
+    later.push_back(make_block(config.block_bytes, config.block_seed + 7919 * k));
+  for (std::size_t k = 1; k < leaders.size(); ++k)
+    r.command(
+        leaders[k], t0 + config.slot_time * static_cast<std::int64_t>(k), [&, k](Node& outer, TimePoint now) {
+          Node* node = &outer;
+          while (auto* v = dynamic_cast<VoteNode*>(node)) {
+            v->at(now);
+            node = &v->inner();
+          }
+          auto h = static_cast<RotorNode&>(*node).broadcast_block(Slot{slot.get() + k}, later[k - 1], now);
+          if (!h && started) started = Err(h.error());
+        });
   r.command(config.leader, t0, [&](Node& outer, TimePoint now) {
     Node* node = &outer;
-    if (auto* v = dynamic_cast<VoteNode*>(node)) {
+    while (auto* v = dynamic_cast<VoteNode*>(node)) {
       v->at(now);
       node = &v->inner();
     }
@@ -169,13 +208,32 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   auto since = [&](std::optional<TimePoint> t) {
     return t ? std::optional<Duration>(*t - t0) : std::nullopt;
   };
+  // Mixed workload: per slot, arrival and finalization since that slot's broadcast.
+  std::vector<std::vector<std::optional<Duration>>> slot_arrival(leaders.size()), slot_final(leaders.size());
   for (std::uint32_t i = 0; i < n; ++i) {
     const ValidatorIndex v{i};
     Node* node = &r.node(v);
     if (auto* f = dynamic_cast<OutputFilter*>(node)) node = &f->inner();
     if (v != config.leader && !r.crashed(v)) ++out.live;
     std::uint64_t vote_bytes = 0;
-    if (auto* vn = dynamic_cast<VoteNode*>(node)) {
+    VoteNode* first_layer = nullptr;
+    while (auto* vn = dynamic_cast<VoteNode*>(node)) {  // one layer per slot, the last slot's outermost
+      const std::size_t k = vn->slot().get() - slot.get();
+      const TimePoint tk = t0 + config.slot_time * static_cast<std::int64_t>(k);
+      if (vn->times().finalized)
+        slot_final[k].push_back(*vn->times().finalized - tk);
+      else
+        slot_final[k].push_back(std::nullopt);
+      vote_bytes += vn->bytes_sent() + vn->messages_sent() * config.runner.per_message_overhead;
+      if (k == 0) first_layer = vn;
+      node = &vn->inner();
+    }
+    for (std::size_t k = 0; extra > 0 && k < leaders.size(); ++k) {
+      const auto at = static_cast<RotorNode&>(*node).block_done(Slot{slot.get() + k});
+      const TimePoint tk = t0 + config.slot_time * static_cast<std::int64_t>(k);
+      slot_arrival[k].push_back(at ? std::optional<Duration>(*at - tk) : std::nullopt);
+    }
+    if (auto* vn = first_layer) {
       const VoteTimes& t = vn->times();
       votes.times.push_back(t);
       votes.notarized.push_back(since(t.notarized));
@@ -184,9 +242,7 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
         ++votes.fast;
       else if (t.finalized)
         ++votes.slow;
-      vote_bytes = vn->bytes_sent() + vn->messages_sent() * config.runner.per_message_overhead;
       votes.bytes_sent.push_back(vote_bytes);
-      node = &vn->inner();
     }
     std::optional<TimePoint> at = gossip   ? static_cast<GossipNode&>(*node).block_done()
                                   : direct ? static_cast<DirectBroadcast&>(*node).completed_at(slot)
@@ -216,7 +272,18 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   }
   out.block = spread(out.arrival, stakes, config.leader.get());
   const double block_d = static_cast<double>(config.block_bytes);
-  out.amplification = static_cast<double>(total) / (block_d * static_cast<double>(n - 1));
+  out.amplification = static_cast<double>(total) /
+                      (block_d * static_cast<double>(n - 1) * static_cast<double>(leaders.size()));
+  for (std::size_t k = 0; extra > 0 && k < leaders.size(); ++k) {
+    SlotRun sr;
+    sr.slot = Slot{slot.get() + k};
+    sr.leader = leaders[k];
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (i != leaders[k].get() && slot_arrival[k][i]) ++sr.complete;
+    sr.block = spread(slot_arrival[k], stakes, leaders[k].get());
+    if (config.votes) sr.final = spread(slot_final[k], stakes, leaders[k].get());
+    out.slots.push_back(std::move(sr));
+  }
   out.leader_upload = static_cast<double>(out.bytes_sent[config.leader.get()]) / block_d;
   if (config.votes) {
     votes.notar = spread(votes.notarized, stakes, config.leader.get());

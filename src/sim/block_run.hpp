@@ -65,6 +65,11 @@ struct BlockRunConfig {
   Duration gossip_warmup = std::chrono::seconds(3);
   Duration gossip_horizon = std::chrono::seconds(20);
   Slot slot{1};  // the block's slot; Rotor committees and Turbine trees are seeded by slot and leader
+  // Mixed workload (issue 6 item 3): after `slot`, one more block per entry from that leader, each
+  // `slot_time` after the previous one (slot + 1, slot + 2, ...; at most 63 more); every slot has its own
+  // vote round when `votes` is on. Rotor and Turbine only, leader_has_block at_broadcast.
+  std::vector<ValidatorIndex> next_leaders;
+  Duration slot_time = std::chrono::milliseconds(400);
   // The Alpenglow-style vote workload on top of the dissemination (stakes and slot are filled in).
   bool votes = false;
   VoteConfig vote{};
@@ -79,6 +84,15 @@ struct VoteRunResult {
   std::vector<std::uint64_t> bytes_sent;  // votes and certificates, wire bytes (not in the block's figures)
   Spread notar, final;
   std::size_t fast = 0, slow = 0;  // validators finalized by the fast (80%) or the slow (2 x 60%) path first
+};
+
+// One slot of a mixed run: times since that slot's own broadcast.
+struct SlotRun {
+  Slot slot;
+  ValidatorIndex leader;
+  std::size_t complete = 0;  // validators other than its leader that had its block
+  Spread block;
+  std::optional<Spread> final;  // with votes
 };
 
 struct BlockRunResult {
@@ -98,6 +112,7 @@ struct BlockRunResult {
   std::size_t peak_events = 0;
   crypto::Hash256 trace{};
   std::optional<VoteRunResult> votes;
+  std::vector<SlotRun> slots;  // mixed workload: every slot, the first one included
 };
 
 // Errors: invalid_config (bad shred split, leader outside the table, empty block, leader_has_block other

@@ -29,7 +29,12 @@ void VoteNode::on_message(ValidatorIndex from, std::uint8_t channel, const Paylo
     return;
   }
   const Bytes& b = *bytes;
-  if (b.size() < kVoteHeader || load_le64(b.data() + 1) != config_->slot.get()) return;
+  if (b.size() < kVoteHeader) return;
+  if (load_le64(b.data() + 1) != config_->slot.get()) {  // another slot's: the layer inside may want it
+    inner_->on_message(from, channel, bytes, now);
+    check_block();
+    return;
+  }
   const std::uint32_t voter = load_le32(b.data() + 9);
   // The sender must be the voter (certificates name their assembler): a relay cannot vote for others.
   if (voter != from.get() || voter >= config_->stakes.size()) return;

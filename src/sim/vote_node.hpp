@@ -43,6 +43,7 @@ struct VoteTimes {
   std::optional<TimePoint> block, notarized, fast_finalized, slow_finalized, finalized;
 };
 
+// Several slots: one VoteNode per slot, each wrapping the previous one; votes for another slot pass inward.
 class VoteNode final : public Node {
  public:
   // `has_block(inner)` tells when the wrapped node rebuilt the block (nullopt: not yet); it is asked after
@@ -52,6 +53,7 @@ class VoteNode final : public Node {
            BlockProbe has_block);
 
   Node& inner() { return *inner_; }
+  Slot slot() const { return config_->slot; }
   const Node& inner() const { return *inner_; }
   const VoteTimes& times() const { return times_; }
   std::uint64_t votes_received() const { return votes_received_; }

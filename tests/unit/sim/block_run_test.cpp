@@ -178,6 +178,36 @@ TEST(BlockRun, FaultsCrashedWithholdingAndCorruptingValidators) {
   EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config);
 }
 
+TEST(BlockRun, MixedWorkloadABlockPerSlotWithVotes) {
+  // Four slots 400 ms apart from different leaders, votes on: every slot's block reaches everyone and
+  // every validator finalizes every slot; per-slot times count from that slot's broadcast.
+  const World& w = world();
+  BlockRunConfig c;
+  c.block_bytes = 40'000;
+  c.leader = ValidatorIndex{0};
+  c.next_leaders = {ValidatorIndex{7}, ValidatorIndex{1}, ValidatorIndex{30}};
+  c.votes = true;
+  auto r = run_block(w.sui, w.topo, c);
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_EQ(r->slots.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const SlotRun& s = r->slots[k];
+    EXPECT_EQ(s.slot, Slot{1 + k});
+    EXPECT_EQ(s.complete, w.sui.size() - 1) << k;
+    ASSERT_TRUE(s.block.stake100 && s.final && s.final->stake100) << k;
+    EXPECT_LT(*s.block.stake100, std::chrono::milliseconds(400));  // from its own broadcast, not from 0
+    EXPECT_LE(*s.block.stake50, *s.final->stake50);
+  }
+  EXPECT_EQ(r->slots[0].leader, ValidatorIndex{0});
+  EXPECT_EQ(r->slots[3].leader, ValidatorIndex{30});
+  // Slot 0 is also the run's own figures.
+  EXPECT_EQ(r->slots[0].block.stake80, r->block.stake80);
+  EXPECT_EQ(r->slots[0].final->stake80, r->votes->final.stake80);
+  // Only Rotor and Turbine carry several slots here.
+  c.strategy = Strategy::direct;
+  EXPECT_EQ(run_block(w.sui, w.topo, c).error(), SimErrc::invalid_config);
+}
+
 TEST(BlockRun, LeaderHasItsBlockWhenGammaShredsCameBackThroughRelays) {
   // Every hop 10 ms, no bandwidth limit: a relay has its shred at 10 ms, everyone else (and, with the
   // paper's convention, the leader, through the relays' echoes) the block at 20 ms.
