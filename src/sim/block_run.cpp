@@ -275,14 +275,13 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
   out.amplification = static_cast<double>(total) /
                       (block_d * static_cast<double>(n - 1) * static_cast<double>(leaders.size()));
   for (std::size_t k = 0; extra > 0 && k < leaders.size(); ++k) {
-    SlotRun sr;
+    SlotRun& sr = out.slots.emplace_back();
     sr.slot = Slot{slot.get() + k};
     sr.leader = leaders[k];
     for (std::uint32_t i = 0; i < n; ++i)
       if (i != leaders[k].get() && slot_arrival[k][i]) ++sr.complete;
     sr.block = spread(slot_arrival[k], stakes, leaders[k].get());
     if (config.votes) sr.final = spread(slot_final[k], stakes, leaders[k].get());
-    out.slots.push_back(std::move(sr));
   }
   out.leader_upload = static_cast<double>(out.bytes_sent[config.leader.get()]) / block_d;
   if (config.votes) {
