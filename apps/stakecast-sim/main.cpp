@@ -48,6 +48,7 @@ struct Options {
   std::uint64_t seed = 1;
   unsigned runs = 1;
   double upload_mbps = 0, download_mbps = 0;
+  bool upload_by_stake = false;
   std::string uplink = "fifo";
   double cpu_shred_us = 0, cpu_slice_us = 0, cpu_leader_shred_us = 0, cpu_vote_us = 0;
   bool votes = false, no_certificates = false;
@@ -171,6 +172,9 @@ int main(int argc, char** argv) try {
       ->capture_default_str();
   app.add_option("--upload-mbps", o.upload_mbps, "per-node upload, Mbit/s (0 = unlimited)")
       ->capture_default_str();
+  app.add_flag("--upload-by-stake", o.upload_by_stake,
+               "upload proportional to stake (Alpenglow's assumption): --upload-mbps x N x stake share, "
+               "at least 10 Mbit/s; the mean stays about --upload-mbps");
   app.add_option("--download-mbps", o.download_mbps, "per-node download, Mbit/s (0 = unlimited)")
       ->capture_default_str();
   app.add_option("--uplink", o.uplink, "fifo or prio (the real egress scheduler)")->capture_default_str();
@@ -307,6 +311,7 @@ int main(int argc, char** argv) try {
   if (o.gossip_dials == 0) die("--gossip-dials: must be positive");
   if (o.runs == 0) die("--runs: must be positive");
   if (o.upload_mbps < 0) die("--upload-mbps: must not be negative");
+  if (o.upload_by_stake && o.upload_mbps == 0) die("--upload-by-stake: needs --upload-mbps");
   if (o.download_mbps < 0) die("--download-mbps: must not be negative");
   if (o.cpu_shred_us < 0 || o.cpu_slice_us < 0 || o.cpu_leader_shred_us < 0 || o.cpu_vote_us < 0)
     die("--cpu-*-us: must not be negative");
@@ -394,15 +399,28 @@ int main(int argc, char** argv) try {
   setup.jitter_ms = o.jitter_ms;
   setup.unplaced = o.unplaced;
   setup.dropped = dropped;
+  setup.upload_by_stake = o.upload_by_stake;
+  // --upload-by-stake: each validator's upload follows its stake share, with a 10 Mbit/s floor.
+  std::vector<std::uint64_t> upload_by_stake;
+  if (o.upload_by_stake) {
+    double total_stake = 0;
+    for (Stake s : stakes) total_stake += static_cast<double>(s.get());
+    for (Stake s : stakes) {
+      const double mbps =
+          o.upload_mbps * static_cast<double>(stakes.size()) * static_cast<double>(s.get()) / total_stake;
+      upload_by_stake.push_back(static_cast<std::uint64_t>(std::max(10.0, mbps) * 1e6 / 8));
+    }
+  }
   std::printf(
       "%zu validators from %s; %zu sites (%zu placed by table, %zu by distance, %zu unlocated%s); hop %s\n",
       table->size(), o.stake.c_str(), latency->report().sites, latency->report().from_table,
       latency->report().by_distance, latency->report().unlocated,
       o.unplaced == "drop" ? (", " + std::to_string(dropped) + " dropped").c_str() : "", o.hop.c_str());
   std::printf(
-      "block %zu B, gamma %u, Gamma %u, shred %zu B, fanout %u, upload %.0f Mbit/s, download %.0f Mbit/s, "
+      "block %zu B, gamma %u, Gamma %u, shred %zu B, fanout %u, upload %.0f Mbit/s%s, download %.0f Mbit/s, "
       "CPU model %s, runs %u%s\n\n",
-      o.block_bytes, o.gamma, total, o.shred_bytes, o.fanout, o.upload_mbps, o.download_mbps,
+      o.block_bytes, o.gamma, total, o.shred_bytes, o.fanout, o.upload_mbps,
+      o.upload_by_stake ? " (mean, by stake)" : "", o.download_mbps,
       (o.cpu_shred_us + o.cpu_slice_us + o.cpu_leader_shred_us + o.cpu_vote_us) > 0 ? "on" : "off", o.runs,
       o.votes ? ", votes on" : "");
   if (o.per_run) print_run_header(o.votes);
@@ -427,6 +445,7 @@ int main(int argc, char** argv) try {
       c.block_seed = o.seed + run;
       c.runner.seed = o.seed + run;
       c.runner.link.upload_bps = static_cast<std::uint64_t>(o.upload_mbps * 1e6 / 8);
+      c.upload_bps = upload_by_stake;
       c.runner.link.download_bps = static_cast<std::uint64_t>(o.download_mbps * 1e6 / 8);
       c.runner.uplink = uplink;
       c.cpu.per_shred_received = Duration(std::llround(o.cpu_shred_us * 1e3));

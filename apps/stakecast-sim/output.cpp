@@ -334,6 +334,7 @@ bool write_json(const std::string& path, const Setup& s, const std::vector<Strat
   doc["shred_bytes"] = s.shred_bytes;
   doc["turbine_fanout"] = s.fanout;
   doc["upload_mbps"] = s.upload_mbps;
+  doc["upload_by_stake"] = s.upload_by_stake;
   doc["download_mbps"] = s.download_mbps;
   doc["uplink"] = s.uplink;
   doc["seed"] = s.seed;

@@ -28,6 +28,7 @@ struct Setup {
   std::string leader_block = "broadcast";  // --leader-block
   std::string unplaced = "keep";           // --unplaced
   std::size_t dropped = 0;                 // validators --unplaced drop removed
+  bool upload_by_stake = false;            // --upload-by-stake
   double crash = 0, byzantine_share = 0, partition = 0, loss = 0, jitter_ms = 0;
   std::string byzantine = "";          // withhold, corrupt or empty
   double cpu_s = 0, peak_rss_mib = 0;  // the whole process, filled in at the end

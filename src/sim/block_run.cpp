@@ -143,6 +143,8 @@ Result<BlockRunResult> run_block(const StakeTable& table, std::shared_ptr<const 
     nodes[v.get()] = std::make_unique<OutputFilter>(std::move(nodes[v.get()]), corrupt(kShred, 1000));
 
   STAKECAST_TRY(Runner r, Runner::create(config.runner, std::move(nodes), std::move(latency)));
+  for (std::uint32_t i = 0; i < config.upload_bps.size() && i < n; ++i)
+    r.set_upload(ValidatorIndex{i}, config.upload_bps[i]);
   for (ValidatorIndex v : config.crashed) r.crash(v);
   if (!config.partition.empty()) r.partition(config.partition);
   Status started;

@@ -42,6 +42,8 @@ struct BlockRunConfig {
   ValidatorIndex leader{0};
   std::uint64_t block_seed = 1;  // block contents
   RunnerConfig runner{};
+  // Upload per validator in bytes per second (0 = unlimited); empty: runner.link's for everyone.
+  std::vector<std::uint64_t> upload_bps;
   RotorCpuModel cpu{};
   // Rotor only: when the leader counts as having its block (and votes); from_relays is the Alpenglow
   // paper simulator's convention (rotor_node.hpp). Other strategies: invalid_config unless at_broadcast.

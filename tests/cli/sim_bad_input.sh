@@ -58,4 +58,5 @@ expect "SHARE must be a number" --byzantine withhold lots
 expect "--byzantine: only for strategies that relay shreds" --byzantine corrupt 0.1 --strategies rotor-psp,direct
 expect "--loss 1.0" --loss 1
 expect "--jitter-ms -1" --jitter-ms -1
+expect "--upload-by-stake: needs --upload-mbps" --upload-by-stake
 exit $fail
