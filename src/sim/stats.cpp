@@ -4,17 +4,30 @@
 #include <cmath>
 
 namespace stakecast::sim {
+namespace {
+
+struct Arrivals {
+  long double total = 0;  // stake of every validator, arrived or not
+  std::vector<std::pair<Duration, std::uint64_t>>
+      got;  // (arrival, stake) of those that arrived, earliest first
+};
+
+Arrivals by_arrival(std::span<const std::optional<Duration>> arrival, std::span<const Stake> stake) {
+  Arrivals a;
+  const std::size_t n = std::min(arrival.size(), stake.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    a.total += static_cast<long double>(stake[i].get());
+    if (arrival[i]) a.got.emplace_back(*arrival[i], stake[i].get());
+  }
+  std::sort(a.got.begin(), a.got.end());
+  return a;
+}
+
+}  // namespace
 
 std::optional<Duration> stake_time(std::span<const std::optional<Duration>> arrival,
                                    std::span<const Stake> stake, double fraction) {
-  const std::size_t n = std::min(arrival.size(), stake.size());
-  long double total = 0;
-  std::vector<std::pair<Duration, std::uint64_t>> got;
-  for (std::size_t i = 0; i < n; ++i) {
-    total += static_cast<long double>(stake[i].get());
-    if (arrival[i]) got.emplace_back(*arrival[i], stake[i].get());
-  }
-  std::sort(got.begin(), got.end());
+  const auto [total, got] = by_arrival(arrival, stake);
   // A relative slack of 1e-12 so that 0.9 of 100 (0.9 is not exact in binary) is 90.
   const long double need = total * static_cast<long double>(fraction) * (1.0L - 1e-12L);
   long double have = 0;
@@ -39,14 +52,7 @@ std::optional<Duration> node_percentile(std::span<const std::optional<Duration>>
 
 std::optional<Duration> stake_bucket_mean(std::span<const std::optional<Duration>> arrival,
                                           std::span<const Stake> stake, double lo, double hi) {
-  const std::size_t n = std::min(arrival.size(), stake.size());
-  long double total = 0;
-  std::vector<std::pair<Duration, std::uint64_t>> got;
-  for (std::size_t i = 0; i < n; ++i) {
-    total += static_cast<long double>(stake[i].get());
-    if (arrival[i]) got.emplace_back(*arrival[i], stake[i].get());
-  }
-  std::sort(got.begin(), got.end());
+  const auto [total, got] = by_arrival(arrival, stake);
   const long double from = total * static_cast<long double>(lo), to = total * static_cast<long double>(hi);
   long double at = 0, weight = 0, sum = 0;
   for (const auto& [t, s] : got) {
