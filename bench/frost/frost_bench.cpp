@@ -177,10 +177,10 @@ nlohmann::json run_frost(const Options& options) {
                           {"median_cpu_ms", r.cpu_ns / 1e6},
                           {"baseline", "baseline/ed25519_verify"},
                           {"baseline_ms", verify.real_ns / 1e6},
-                          {"ratio_to_baseline", verify.real_ns > 0 ? r.real_ns / verify.real_ns : 0}};
+                          {"ratio_to_baseline", paired_ratio(r, verify, &Sample::real_ns)}};
       const std::string sodium = "frost/msm_201_libsodium/" + suite_tag(id);
-      if (std::string(op) == "msm_201" && m.count(sodium) && m[sodium].real_ns > 0)
-        j["ratio_to_libsodium"] = r.real_ns / m[sodium].real_ns;
+      if (std::string(op) == "msm_201" && m.count(sodium))
+        j["ratio_to_libsodium"] = paired_ratio(r, m[sodium], &Sample::real_ns);
       if (std::string(op) == "aggregate_verify_all") {
         j["target_ms"] = 10.0;
         j["meets_target"] = r.cpu_ns / 1e6 <= 10.0;

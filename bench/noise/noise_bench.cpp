@@ -145,7 +145,7 @@ nlohmann::json run_noise(const Options& options) {
     const auto& floor = m["baseline/handshake_crypto"];
     // Share of the handshake's CPU time spent in the public-key work it cannot avoid (1.0 = no overhead
     // at all). CPU time, because wall time on the shared benchmark box is noisier.
-    const double ratio = h.cpu_ns > 0 ? floor.cpu_ns / h.cpu_ns : 0;
+    const double ratio = paired_ratio(floor, h, &Sample::cpu_ns);
     figures.push_back({{"name", "noise/handshake"},
                        {"median_us", h.real_ns / 1e3},
                        {"median_cpu_us", h.cpu_ns / 1e3},
