@@ -102,7 +102,7 @@ ShredResult SliceDecoder::on_shred(BytesView wire, ValidatorIndex from, Validato
     Slice s;
     s.first = h;
     s.shard_len = v.payload().size();
-    s.shards.resize(std::size_t{h.total_count} * s.shard_len);
+    s.shards = take_buffer(std::size_t{h.total_count} * s.shard_len);
     s.have.assign(h.total_count, false);
     s.evidence.assign(wire.begin(), wire.begin() + codec::kShredFixedHeader);
     buffered_ += s.shards.size();
@@ -122,7 +122,7 @@ ShredResult SliceDecoder::complete_slice(Key key, Slice& s, ValidatorIndex leade
     buffered_ -= s.shards.size();
     --open_;
     s.complete = true;
-    Bytes().swap(s.shards);
+    recycle(std::move(s.shards));
     std::vector<bool>().swap(s.have);
   };
   auto code = codecs_.get(k, n - k);
@@ -190,10 +190,24 @@ void SliceDecoder::forget_before(Slot slot) {
     if (!it->second.complete) {
       buffered_ -= it->second.shards.size();
       --open_;
+      recycle(std::move(it->second.shards));
     }
     it = slices_.erase(it);
   }
   blocks_.erase(blocks_.begin(), blocks_.lower_bound(floor_));
+}
+
+Bytes SliceDecoder::take_buffer(std::size_t size) {
+  if (spare_.empty()) return Bytes(size);
+  Bytes b = std::move(spare_.back());
+  spare_.pop_back();
+  b.resize(size);
+  return b;
+}
+
+void SliceDecoder::recycle(Bytes&& buffer) {
+  if (spare_.size() < kSpareBuffers) spare_.push_back(std::move(buffer));
+  Bytes().swap(buffer);
 }
 
 std::vector<ShredIndex> SliceDecoder::held(Slot slot, SliceIndex slice) const {

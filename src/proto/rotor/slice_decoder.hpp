@@ -109,6 +109,12 @@ class SliceDecoder {
 
   ShredResult complete_slice(Key key, Slice& s, ValidatorIndex leader);
   void emit(DecoderEvent e);
+  // Shard buffers of finished slices are kept for the next ones (up to kSpareBuffers), so a new slice
+  // neither maps and faults in fresh pages nor zeroes them: every byte is written (copied, rebuilt or
+  // re-encoded) before it is read.
+  static constexpr std::size_t kSpareBuffers = 4;
+  Bytes take_buffer(std::size_t size);
+  void recycle(Bytes&& buffer);
 
   SliceDecoderConfig config_;
   std::map<Key, Slice> slices_;
@@ -122,6 +128,7 @@ class SliceDecoder {
   std::vector<std::uint8_t*> ptrs_;
   std::vector<crypto::Hash256> leaves_;
   crypto::merkle::Tree tree_;
+  std::vector<Bytes> spare_;
 };
 
 }  // namespace stakecast::rotor
