@@ -34,7 +34,8 @@ ReedSolomon::ReedSolomon(std::size_t data, std::size_t parity) : data_(data), pa
 }
 
 Result<ReedSolomon> ReedSolomon::create(std::size_t data, std::size_t parity) {
-  if (data == 0 || data + parity > kMaxShards) return Errc::bad_params;
+  // Compared without the sum, which could wrap for huge arguments.
+  if (data == 0 || data > kMaxShards || parity > kMaxShards - data) return Errc::bad_params;
   return ReedSolomon(data, parity);
 }
 

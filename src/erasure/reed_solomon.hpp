@@ -17,7 +17,7 @@
 namespace stakecast::erasure {
 
 enum class Errc {
-  bad_params = 1,     // data == 0, parity == 0 with data > 255, or data + parity > 255
+  bad_params = 1,     // data == 0, or data + parity > 255
   wrong_shard_count,  // span sizes do not match the code's data / total counts
   shard_too_large,    // shard length above kMaxShardBytes
   not_enough_shards,  // fewer than `data` shards present
