@@ -8,6 +8,19 @@
 namespace stakecast {
 namespace {
 
+// Each id of the vocabulary is its own type: none converts to another or from its raw integer.
+template <class A, class... Rest>
+constexpr bool none_convertible() {
+  return ((!std::is_convertible_v<A, Rest> && !std::is_convertible_v<Rest, A>)&&...) &&
+         !std::is_convertible_v<typename A::rep_type, A> && !std::is_convertible_v<A, typename A::rep_type>;
+}
+static_assert(none_convertible<Slot, SliceIndex, ShredIndex, ValidatorIndex, Stake, Epoch>());
+static_assert(none_convertible<SliceIndex, ShredIndex, ValidatorIndex, Stake, Epoch>());
+static_assert(none_convertible<ShredIndex, ValidatorIndex, Stake, Epoch>());
+static_assert(none_convertible<ValidatorIndex, Stake, Epoch>());
+static_assert(none_convertible<Stake, Epoch>());
+static_assert(none_convertible<Epoch>());
+
 TEST(Strong, DistinctTypesCompareAndHash) {
   static_assert(!std::is_convertible_v<Slot, ValidatorIndex>);
   static_assert(!std::is_convertible_v<std::uint64_t, Slot>);
