@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include "../alloc_counter.hpp"
 #include "codec/frame.hpp"
 #include "crypto/merkle.hpp"
 
@@ -83,6 +89,48 @@ TEST(Shred, TypedRejections) {
     EXPECT_EQ(parse_shred(BytesView(good).first(n)).error(), ShredErrc::truncated) << n;
 }
 
+// The edges of the header's ranges: 255 shreds (proof depth 8), a single-shred slice (depth 0), the
+// largest payload, and the first values past them.
+TEST(Shred, RangeEdges) {
+  Bytes w255 = make_wire(100, 255, 254, 3);
+  auto v = parse_shred(w255);
+  ASSERT_TRUE(v) << v.error().message();
+  EXPECT_EQ(v->proof().size(), 8u);
+  EXPECT_FALSE(v->is_data());
+  w255[4] = 255;
+  EXPECT_EQ(parse_shred(w255).error(), ShredErrc::bad_index);
+  Bytes one = make_wire(1, 1, 0, 5);
+  EXPECT_EQ(one.size(), kShredFixedHeader + 5);
+  ASSERT_TRUE(parse_shred(one));
+  one[4] = 1;
+  EXPECT_EQ(parse_shred(one).error(), ShredErrc::bad_index);
+  Bytes max = make_wire(1, 2, 1, kMaxShredPayload);
+  ASSERT_TRUE(parse_shred(max));
+  store_le32(&max[20], kMaxShredPayload + 1);
+  EXPECT_EQ(parse_shred(max).error(), ShredErrc::payload_too_large);
+  store_le32(&max[20], 0xffffffff);
+  EXPECT_EQ(parse_shred(max).error(), ShredErrc::payload_too_large);
+}
+
+// Parsing never allocates: whatever lengths a peer claims, nothing is sized by them, and a valid shred is
+// a view into the caller's buffer.
+TEST(Shred, ParseAllocatesNothing) {
+  const Bytes good = make_wire(32, 64, 5, 100);
+  Bytes claims_max = good;
+  store_le32(&claims_max[24], 32 * kMaxShredPayload);
+  store_le32(&claims_max[20], kMaxShredPayload);  // 1 MiB claimed, 100 bytes present: truncated
+  const std::size_t before = test::allocations();
+  std::size_t ok = 0;
+  for (int i = 0; i < 100; ++i) {
+    ok += parse_shred(good).has_value() ? 1 : 0;
+    ok += parse_shred(claims_max).error() == ShredErrc::truncated ? 1 : 0;
+    ok += parse_shred(BytesView(good).first(60)).has_value() ? 0 : 1;
+  }
+  const std::size_t allocated = test::allocations() - before;
+  EXPECT_EQ(ok, 300u);
+  EXPECT_EQ(allocated, 0u);
+}
+
 TEST(Shred, SplitAtEveryOffsetEqualsOneShot) {
   std::vector<Bytes> shreds = {make_wire(32, 64, 0, 40), make_wire(1, 1, 0, 3), make_wire(4, 6, 5, 17)};
   Bytes stream;
@@ -112,6 +160,38 @@ TEST(Shred, SplitAtEveryOffsetEqualsOneShot) {
           std::equal(a->payload().begin(), a->payload().end(), b->payload().begin(), b->payload().end()));
     }
   }
+}
+
+// The fuzzer's seed corpus (fuzz/corpus/shred) must stay valid shreds of the current format, signed by
+// the key the fuzz target checks against (seed 32 x 0x42), with Merkle proofs to their root, and must
+// include enough shreds of one slice to complete it, so the fuzzer starts from the decoder's deep paths.
+TEST(Shred, FuzzSeedCorpusIsValidSignedShreds) {
+  crypto::Ed25519Seed seed;
+  seed.fill(0x42);
+  const auto leader = crypto::Ed25519Keypair::from_seed(seed).public_key();
+  std::map<std::pair<std::uint64_t, std::uint32_t>, std::size_t> per_slice;
+  std::map<std::pair<std::uint64_t, std::uint32_t>, std::size_t> needed;
+  std::size_t files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(STAKECAST_SOURCE_DIR) + "/fuzz/corpus/shred")) {
+    std::ifstream f(entry.path(), std::ios::binary);
+    const Bytes wire((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    auto v = parse_shred(wire);
+    ASSERT_TRUE(v) << entry.path() << ": " << v.error().message();
+    const auto& h = v->header();
+    EXPECT_TRUE(
+        crypto::ed25519_verify(leader, signed_message(h.slot, h.slice, h.last_slice, h.root), h.signature))
+        << entry.path();
+    EXPECT_EQ(crypto::merkle::root_from_proof(shred_leaf_hash(*v), h.index.get(), v->proof()), h.root)
+        << entry.path();
+    ++per_slice[{h.slot.get(), h.slice.get()}];
+    needed[{h.slot.get(), h.slice.get()}] = h.data_count;
+    ++files;
+  }
+  EXPECT_GE(files, 2u);
+  bool some_complete = false;
+  for (const auto& [key, n] : per_slice) some_complete |= n >= needed[key];
+  EXPECT_TRUE(some_complete);
 }
 
 TEST(Shred, SignedMessageLayout) {

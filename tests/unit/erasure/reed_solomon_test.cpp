@@ -5,25 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cstdlib>
-#include <new>
 #include <numeric>
 
+#include "../alloc_counter.hpp"
 #include "core/rng.hpp"
-
-// Every heap allocation in this test binary is counted, so tests can check that a code path allocates
-// nothing (operator new[] and the sized/array deletes default to these). Out of line: once inlined, GCC
-// pairs the malloc/free inside them with new/delete expressions (-Wmismatched-new-delete).
-namespace {
-std::size_t g_allocations = 0;
-}  // namespace
-[[gnu::noinline]] void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace stakecast::erasure {
 namespace {
@@ -295,9 +280,9 @@ TEST(ReedSolomon, HotPathAllocatesNothing) {
   std::vector<const std::uint8_t*> dptr(s.ptrs.begin(), s.ptrs.begin() + 32);
   const auto parity = std::span(s.ptrs).subspan(32);
 
-  std::size_t before = g_allocations;
+  std::size_t before = test::allocations();
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(code->encode(dptr, parity, len));
-  EXPECT_EQ(g_allocations - before, 0u) << "encode allocated";
+  EXPECT_EQ(test::allocations() - before, 0u) << "encode allocated";
   const auto original = s.bufs;
 
   Workspace ws;
@@ -317,7 +302,7 @@ TEST(ReedSolomon, HotPathAllocatesNothing) {
   for (std::size_t i = 0; i < 64; ++i) present[i] = i % 4 >= 2;
   ASSERT_TRUE(run(false));
 
-  before = g_allocations;
+  before = test::allocations();
   std::size_t ok = 0;
   std::array<std::size_t, 64> order{};
   std::iota(order.begin(), order.end(), 0);
@@ -328,18 +313,18 @@ TEST(ReedSolomon, HotPathAllocatesNothing) {
     for (std::size_t i = 0; i < lost; ++i) present[order[i]] = false;
     ok += run(trial % 2 == 0) ? 1 : 0;
   }
-  const std::size_t allocated = g_allocations - before;
+  const std::size_t allocated = test::allocations() - before;
   EXPECT_EQ(ok, 60u);
   EXPECT_EQ(allocated, 0u) << "reconstruct allocated on a warm workspace";
 
   CodecCache cache;
   ASSERT_TRUE(cache.get(32, 32));
-  before = g_allocations;
+  before = test::allocations();
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(cache.get(32, 32));
-  EXPECT_EQ(g_allocations - before, 0u) << "cache hit allocated";
-  before = g_allocations;
+  EXPECT_EQ(test::allocations() - before, 0u) << "cache hit allocated";
+  before = test::allocations();
   ASSERT_TRUE(cache.get(16, 8));
-  EXPECT_GT(g_allocations - before, 0u);  // a miss builds the tables: the counter does see allocations
+  EXPECT_GT(test::allocations() - before, 0u);  // a miss builds the tables: the counter does see allocations
 }
 
 }  // namespace
