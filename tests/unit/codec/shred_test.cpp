@@ -194,6 +194,19 @@ TEST(Shred, FuzzSeedCorpusIsValidSignedShreds) {
   EXPECT_TRUE(some_complete);
 }
 
+// The shred's Merkle leaf is the documented byte string: SHA-256(00 || gamma || Gamma || index || LE32 n ||
+// payload), so the coding parameters, the position and the slice length are committed to by the root.
+TEST(Shred, LeafHashIsTheDocumentedByteString) {
+  const Bytes w = make_wire(32, 64, 5, 100);
+  auto v = parse_shred(w);
+  ASSERT_TRUE(v);
+  const std::uint8_t head[8] = {0x00, 32, 64, 5, 0x80, 0x0c, 0x00, 0x00};  // n = 3200 = 0x0c80
+  Bytes leaf(sizeof head + v->payload().size());
+  std::copy(std::begin(head), std::end(head), leaf.begin());
+  std::copy(v->payload().begin(), v->payload().end(), leaf.begin() + sizeof head);
+  EXPECT_EQ(shred_leaf_hash(*v), crypto::sha256(leaf));
+}
+
 TEST(Shred, SignedMessageLayout) {
   crypto::Hash256 root;
   root.fill(0xab);

@@ -30,6 +30,17 @@ TEST(Merkle, DomainSeparationAndKnownShape) {
   EXPECT_EQ(t.root(), l[0]);
 }
 
+// The documented hashes (ARCHITECTURE.md 4.1, docs/shred-format.md) as known answers computed with the
+// OpenSSL command line: leaf = SHA-256(00 || x), inner = SHA-256(01 || l || r), pad = SHA-256(02).
+TEST(Merkle, DomainSeparatedHashesKnownAnswers) {
+  EXPECT_EQ(to_hex(leaf_hash(as_bytes("abc"))),
+            "609f6e36d2405585188d5cfd761f407c7cc46a7d3f314c88270469dde315fcd1");
+  EXPECT_EQ(to_hex(leaf_hash({})), "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+  EXPECT_EQ(to_hex(inner_hash(Hash256{}, Hash256{})),
+            "ae0798d0ecaed2b778eddebf18f071a561c53658c05e76cedecc27cafbdbc577");
+  EXPECT_EQ(to_hex(pad_hash()), "dbc1b4c900ffe48d575b5da5c638040125f65db0fe3e24494b76ea986457d986");
+}
+
 TEST(Merkle, EveryProofVerifiesAndWrongOnesDoNot) {
   for (std::size_t n : {1u, 2u, 3u, 32u, 64u, 65u, 255u, 256u}) {
     auto l = leaves(n);
