@@ -73,6 +73,9 @@ SystemEntropy::SystemEntropy() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium initialisation failed");
 }
 
-void SystemEntropy::fill(MutBytes out) { randombytes_buf(out.data(), out.size()); }
+void SystemEntropy::fill(MutBytes out) {
+  if (out.empty()) return;  // an empty span may have a null data(), which randombytes_buf must not get
+  randombytes_buf(out.data(), out.size());
+}
 
 }  // namespace stakecast
