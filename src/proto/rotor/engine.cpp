@@ -65,6 +65,8 @@ std::string_view to_string(ShredDrop d) {
       return "equivocation";
     case ShredDrop::not_in_block:
       return "not_in_block";
+    case ShredDrop::over_ingress_budget:
+      return "over_ingress_budget";
     case ShredDrop::count_:
       break;
   }
@@ -103,11 +105,18 @@ Result<Engine> Engine::create(const EngineConfig& config, const crypto::Ed25519K
   if (!RelaySampler::create(config.sampler, {})) return EngineErrc::invalid_config;
   auto classifier = prio::Classifier::create(config.classifier);
   if (!classifier) return EngineErrc::invalid_config;
+  std::optional<prio::IngressBudgets> ingress;
+  if (config.ingress_budgets) {
+    auto b = prio::IngressBudgets::create(config.ingress, {}, TimePoint{});
+    if (!b) return EngineErrc::invalid_config;
+    ingress.emplace(std::move(*b));
+  }
   if (config.repair.max_serve == 0 || config.repair.max_serve > config.repair.limits.max_shreds ||
       config.schedule.window == 0)
     return EngineErrc::invalid_config;
   Engine e(config, key, std::move(*shredder), std::move(*direct));
   e.classifier_ = *classifier;
+  e.ingress_ = std::move(ingress);
   return e;
 }
 
@@ -119,6 +128,7 @@ Status Engine::add_epoch(Slot first_slot, std::shared_ptr<const ValidatorSet> se
   auto sampler = RelaySampler::create(config_.sampler, set->stakes(), set->regions());
   if (!sampler) return EngineErrc::invalid_config;
   const bool make_current = !current_epoch_;
+  if (make_current) STAKECAST_TRY_STATUS(rebuild_ingress(*set));
   STAKECAST_TRY_STATUS(direct_.add_validator_set(set, make_current));
   EpochCtx ctx{set, std::move(*sampler), set->index_of(key_.public_key())};
   if (make_current) {
@@ -135,12 +145,15 @@ Status Engine::add_epoch(Slot first_slot, std::shared_ptr<const ValidatorSet> se
 }
 
 Status Engine::apply(const EpochChange& change) {
-  // All derived state switches inside this call: the new set and its sampler are installed, direct-path
-  // tables follow, and reliability scores restart (indices changed meaning).
+  // All derived state switches inside this call: the new set and its sampler are installed, the ingress
+  // budgets and direct-path tables follow, and reliability scores restart (indices changed meaning).
+  // The steps that can fail come first, so a refused change leaves the old epoch wholly in force.
+  if (!change.set) return EngineErrc::no_epoch;
   bool known = false;
   for (const auto& [first, ctx] : epochs_)
     if (ctx.set->epoch() == change.to) known = true;
   if (!known) STAKECAST_TRY_STATUS(add_epoch(change.first_slot, change.set));
+  STAKECAST_TRY_STATUS(rebuild_ingress(*change.set));
   STAKECAST_TRY_STATUS(direct_.add_validator_set(change.set, true));
   current_epoch_ = change.to;
   reliability_.reset(change.set->size());
@@ -184,6 +197,36 @@ std::optional<ValidatorIndex> Engine::to_current(ValidatorIndex v, const EpochCt
   for (const auto& [first, cur] : epochs_)
     if (cur.set->epoch() == *current_epoch_) return cur.set->index_of(ctx.set->key(v));
   return std::nullopt;
+}
+
+Status Engine::rebuild_ingress(const ValidatorSet& set) {
+  if (!ingress_) return {};
+  if (!ingress_->set_stakes(set.stakes(), last_input_)) return EngineErrc::invalid_config;
+  return {};
+}
+
+std::uint64_t Engine::ingress_rate(std::optional<ValidatorIndex> from) const {
+  return ingress_ ? ingress_->rate_of(from) : 0;
+}
+
+prio::IngressMetrics Engine::ingress_metrics() const {
+  return ingress_ ? ingress_->metrics() : prio::IngressMetrics{};
+}
+
+bool Engine::admit(std::optional<ValidatorIndex> from, Protocol p, std::size_t bytes, TimePoint now) {
+  if (!ingress_ || ingress_->admit(from, bytes, now) == prio::Admission::admitted) return true;
+  ++metrics_.ingress_rejected[static_cast<std::size_t>(p)];
+  return false;
+}
+
+bool Engine::solicited(std::optional<ValidatorIndex> from, BytesView bytes) const {
+  // Every repair message starts version u8 | type u8 | reserved u16 | request u64 (docs/rotor-wire.md).
+  if (!from || bytes.size() < 12) return false;
+  const auto type = codec::peek_repair_type(bytes);
+  if (!type || *type == codec::RepairType::roots_request || *type == codec::RepairType::shreds_request)
+    return false;
+  auto it = outstanding_.find(load_le64(bytes.data() + 4));
+  return it != outstanding_.end() && it->second.peer == *from;
 }
 
 void Engine::set_leader(Slot slot, ValidatorIndex leader) { schedule_.set(slot, leader); }
@@ -377,14 +420,17 @@ Result<MessageId> Engine::send(prio::Kind kind, Slot slot, BytesView payload, bo
 
 void Engine::on_message(std::optional<ValidatorIndex> from, Protocol protocol, BytesView bytes,
                         TimePoint now) {
+  if (now > last_input_) last_input_ = now;
   switch (protocol) {
     case Protocol::shred:
-      on_shred(from, bytes, now, false, std::nullopt);
+      on_shred(from, bytes, now, false, std::nullopt);  // charged there, once the slot's leader is known
       break;
     case Protocol::direct:
+      if (!admit(from, protocol, bytes.size(), now)) return;
       direct_.on_message(from, bytes, now);
       break;
     case Protocol::repair:
+      if (!solicited(from, bytes) && !admit(from, protocol, bytes.size(), now)) return;
       on_repair(from, bytes, now);
       break;
   }
@@ -439,6 +485,10 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
   if (!from_e) return drop(ShredDrop::from_unstaked);
   if (expected_root && h.root != *expected_root) return drop(ShredDrop::not_in_block);
   if (ctx->self == leader) return drop(ShredDrop::ignored);  // our own block coming back
+  // Relay copies cost the relay's budget; the leader's copies to its relays and repaired shreds (inside
+  // an answer we asked for) do not.
+  if (!via_repair && *from_e != *leader && !admit(from, Protocol::shred, bytes.size(), now))
+    return drop(ShredDrop::over_ingress_budget);
 
   SlotInfo& sinfo = slot_info(h.slot, now);
   const ShredResult r = decoder_.on_shred(bytes, *from_e, *leader, ctx->set->key(*leader));
@@ -696,6 +746,7 @@ void Engine::drain_decoder(TimePoint now) {
 // Timers
 
 void Engine::on_deadline(TimePoint now) {
+  if (now > last_input_) last_input_ = now;
   direct_.on_deadline(now);
   while (!timers_.empty() && std::get<0>(*timers_.begin()) <= now) {
     const auto [at, kind, a, b] = *timers_.begin();

@@ -35,6 +35,7 @@
 #include "core/time.hpp"
 #include "crypto/ed25519.hpp"
 #include "proto/prio/classify.hpp"
+#include "proto/prio/ingress.hpp"
 #include "proto/rotor/direct_path.hpp"
 #include "proto/rotor/leader_schedule.hpp"
 #include "proto/rotor/relay_sampler.hpp"
@@ -80,6 +81,14 @@ struct EngineConfig {
   LeaderScheduleConfig schedule{};
   ReliabilityConfig reliability{};
   prio::ClassifierConfig classifier{};
+  // Per-peer ingress budgets (prio::IngressBudgets), proportional to the current epoch's stake, one
+  // shared pool for unstaked peers; rebuilt with the relay samplers on every epoch change. Charged: every
+  // direct message, every repair request or unsolicited repair answer, every shred not from its slot's
+  // leader (a leader's upload to its relays does not follow its stake; the decoder's budgets bound it).
+  // The bursts are deep (8 MiB) so that a small relay drawn for several slices in a row is not cut off;
+  // the rates are what bound a flood. docs/rotor-engine.md, "Ingress budgets".
+  bool ingress_budgets = true;
+  prio::IngressConfig ingress{.min_validator_rate = 1024 * 1024, .min_burst_bytes = 8u << 20};
   std::uint64_t max_slots_ahead = 64;  // shreds for slots beyond current + this are refused
   Duration relay_deadline = std::chrono::milliseconds(100);  // on time = within this of a slice's first shred
   bool report_withholding = true;
@@ -109,7 +118,8 @@ enum class ShredDrop : std::uint8_t {
   bad_encoding,
   over_budget,
   equivocation,
-  not_in_block,  // a repaired shred whose root is not the verified block's
+  not_in_block,         // a repaired shred whose root is not the verified block's
+  over_ingress_budget,  // the sender's ingress budget (prio::IngressBudgets) was exhausted
   count_
 };
 std::string_view to_string(ShredDrop d);
@@ -132,6 +142,9 @@ struct EngineMetrics {
   std::uint64_t repair_served = 0;     // requests answered with data
   std::uint64_t repair_not_found = 0;  // requests answered "not found"
   std::uint64_t repair_rejected = 0;   // malformed, unsolicited or mismatched repair messages
+  // Messages refused by the ingress budgets, by Protocol (shred, direct, repair); the budgets' own
+  // counters (staked / unstaked) are in ingress_metrics().
+  std::array<std::uint64_t, 3> ingress_rejected{};
   std::uint64_t dropped_outgoing = 0;
   std::uint64_t dropped_events = 0;
   std::uint64_t dropped(ShredDrop d) const { return shreds_dropped[static_cast<std::size_t>(d)]; }
@@ -147,7 +160,8 @@ class Engine {
 
   // Epochs. add_epoch installs a validator set for the slots from `first_slot` on (also ahead of
   // time); apply() takes a StakeTracker change and makes it the current epoch for sending. Everything
-  // derived (relay sampler, direct-path tables, reliability scores) is rebuilt inside the call.
+  // derived (relay sampler, direct-path tables, ingress budgets, reliability scores) is rebuilt inside
+  // the call.
   Status add_epoch(Slot first_slot, std::shared_ptr<const ValidatorSet> set);
   Status apply(const EpochChange& change);
   // The leader schedule as consensus knows it; unnamed slots follow the default rule (leader_schedule.hpp).
@@ -185,6 +199,10 @@ class Engine {
   const EngineMetrics& metrics() const { return metrics_; }
   const DirectMetrics& direct_metrics() const { return direct_.metrics(); }
   const ReliabilityTracker& reliability() const { return reliability_; }
+  // The ingress budget of a current-epoch validator in bytes/s (nullopt: the unstaked pool); 0 when
+  // ingress budgets are off.
+  std::uint64_t ingress_rate(std::optional<ValidatorIndex> from) const;
+  prio::IngressMetrics ingress_metrics() const;
   std::optional<ValidatorIndex> self() const;
   std::optional<ValidatorIndex> leader_of(Slot slot) const;
   // The committee receivers expect for a slice (shred i -> relay i).
@@ -249,6 +267,11 @@ class Engine {
   prio::Payload share(BytesView bytes) const;
   void event(EngineEvent e);
   void drop(ShredDrop why) { ++metrics_.shreds_dropped[static_cast<std::size_t>(why)]; }
+  // Charges `bytes` to the sender's ingress budget; false (counted) when it is exhausted.
+  bool admit(std::optional<ValidatorIndex> from, Protocol p, std::size_t bytes, TimePoint now);
+  // A repair answer to one of our outstanding requests to `from` (bounded by our own requests: free).
+  bool solicited(std::optional<ValidatorIndex> from, BytesView bytes) const;
+  Status rebuild_ingress(const ValidatorSet& set);
   SlotInfo& slot_info(Slot slot, TimePoint now);
   SliceInfo& slice_info(Slot slot, SliceIndex slice, TimePoint now);
   Status send_slice(const EpochCtx& ctx, const SliceShreds& s, TimePoint now);
@@ -290,6 +313,8 @@ class Engine {
   LeaderSchedule schedule_;
   ReliabilityTracker reliability_;
   prio::Classifier classifier_;
+  std::optional<prio::IngressBudgets> ingress_;
+  TimePoint last_input_{};  // latest `now` seen: budgets rebuilt on an epoch change start full from it
 
   std::map<Slot, EpochCtx> epochs_;  // by first slot
   std::optional<Epoch> current_epoch_;

@@ -146,5 +146,73 @@ TEST(EngineBadInput, RepairRequestsAreBoundedAndStrayAnswersRejected) {
   EXPECT_FALSE(leader.poll_transmit());
 }
 
+EngineConfig tight_ingress() {
+  EngineConfig cfg = test::small_shreds();
+  cfg.ingress = {.staked_rate = 1'000'000,
+                 .min_validator_rate = 1000,
+                 .unstaked_rate = 2000,
+                 .burst = std::chrono::milliseconds(100),
+                 .min_burst_bytes = 1000,
+                 .min_message_cost = 64};
+  return cfg;
+}
+
+TEST(EngineBadInput, IngressBudgetsFollowStakeAndRefuseFloodsTypedAndCounted) {
+  Cluster c(6, tight_ingress());
+  Engine& node = c.net.node(3);
+  const TimePoint now = c.net.now();
+  // Budgets are the stake share of 1 MB/s; a bucket holds 100 ms of it.
+  const std::uint64_t total = c.set->total_stake().get();
+  for (std::uint32_t v = 0; v < 6; ++v)
+    EXPECT_EQ(node.ingress_rate(ValidatorIndex{v}),
+              1'000'000 * c.set->stake(ValidatorIndex{v}).get() / total);
+  EXPECT_EQ(node.ingress_rate(std::nullopt), 2000u);
+
+  // Repair requests (88 bytes each) from the lightest and the heaviest validator at one instant: the
+  // light one gets what its bucket holds, the heavy one is not slowed by the light one's flood.
+  codec::ShredsRequest q;
+  q.slot = Slot{8};
+  q.slice = SliceIndex{0};
+  q.want.set();
+  const Bytes req = codec::encode(q);
+  ASSERT_EQ(req.size(), 88u);
+  for (int i = 0; i < 100; ++i) node.on_message(ValidatorIndex{5}, Protocol::repair, req, now);
+  for (int i = 0; i < 100; ++i) node.on_message(ValidatorIndex{0}, Protocol::repair, req, now);
+  const std::uint64_t light = node.ingress_rate(ValidatorIndex{5}) / 10 / 88;
+  ASSERT_LT(light, 100u);
+  EXPECT_EQ(node.metrics().repair_not_found, light + 100);
+  EXPECT_EQ(node.metrics().ingress_rejected[static_cast<std::size_t>(Protocol::repair)], 100 - light);
+  EXPECT_EQ(node.ingress_metrics().rejected_staked, 100 - light);
+  // The bucket refills at the validator's rate: 100 ms later it holds as much again.
+  for (int i = 0; i < 100; ++i)
+    node.on_message(ValidatorIndex{5}, Protocol::repair, req, now + std::chrono::milliseconds(100));
+  EXPECT_EQ(node.metrics().repair_not_found, 2 * light + 100);
+
+  // Unstaked peers share one 1000-byte pool: ten 100-byte messages pass (to be refused as unstaked by
+  // the direct path), the rest is refused by the budget before any parsing.
+  const Bytes junk(100, 0x42);
+  for (int i = 0; i < 50; ++i) node.on_message(std::nullopt, Protocol::direct, junk, now);
+  EXPECT_EQ(node.direct_metrics().rejected[static_cast<std::size_t>(DirectReject::from_unstaked)], 10u);
+  EXPECT_EQ(node.metrics().ingress_rejected[static_cast<std::size_t>(Protocol::direct)], 40u);
+  EXPECT_EQ(node.ingress_metrics().rejected_unstaked, 40u);
+
+  // Shreds: copies from a relay cost its budget (then dropped as over_ingress_budget); the slot
+  // leader's own shreds to its relays do not.
+  c.lead(Slot{9}, 0);
+  ShredderConfig sc = test::small_shreds().shredder;
+  auto slice = *Shredder::create(sc, test::node_key(0))
+                    ->make_slice(Slot{9}, SliceIndex{0}, true, test::test_block(500, 1));
+  const BytesView relayed = slice.shred(1);
+  const std::uint64_t copies = node.ingress_rate(ValidatorIndex{4}) / 10 / relayed.size();
+  for (std::uint64_t i = 0; i < copies + 5; ++i)
+    node.on_message(ValidatorIndex{4}, Protocol::shred, relayed, now);
+  EXPECT_EQ(node.metrics().dropped(ShredDrop::over_ingress_budget), 5u);
+  EXPECT_EQ(node.metrics().ingress_rejected[static_cast<std::size_t>(Protocol::shred)], 5u);
+  for (std::uint32_t i = 2; i < 40; ++i)
+    node.on_message(ValidatorIndex{0}, Protocol::shred, slice.shred(i), now);
+  EXPECT_EQ(node.metrics().dropped(ShredDrop::over_ingress_budget), 5u);
+  EXPECT_EQ(node.metrics().slices_completed, 1u);
+}
+
 }  // namespace
 }  // namespace stakecast::rotor

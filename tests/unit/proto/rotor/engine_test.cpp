@@ -154,12 +154,28 @@ TEST(Engine, EpochChangeSwitchesCommitteesAtTheSlotBoundary) {
   // Validator 0 holds ~99.9% of the non-leader stake from slot 100: PS-P gives it 63 or 64 bins.
   EXPECT_GE(std::count(after.begin(), after.end(), ValidatorIndex{0}), 63);
   EXPECT_LT(std::count(before.begin(), before.end(), ValidatorIndex{0}), 40);
+  // Ingress budgets follow the epoch in force for sending: scheduling epoch 2 ahead changed nothing.
+  const std::uint64_t rate = EngineConfig{}.ingress.staked_rate;
+  auto share = [&](const ValidatorSet& s, std::uint32_t v) {
+    __extension__ using U128 = unsigned __int128;
+    const auto r =
+        static_cast<std::uint64_t>(U128{rate} * s.stake(ValidatorIndex{v}).get() / s.total_stake().get());
+    return std::max(r, EngineConfig{}.ingress.min_validator_rate);
+  };
+  EXPECT_EQ(c.net.node(1).ingress_rate(ValidatorIndex{0}), share(*c.set, 0));
+  EXPECT_EQ(c.net.node(1).ingress_rate(ValidatorIndex{9}), share(*c.set, 9));
+  EXPECT_FALSE(tracker.on_slot(Slot{99}));
   auto change = tracker.on_slot(Slot{100});
   ASSERT_TRUE(change);
   for (std::uint32_t i = 0; i < 10; ++i) {
     ASSERT_TRUE(c.net.node(i).apply(*change));
     c.net.node(i).on_slot(Slot{100});
   }
+  // One call switched the committees above and the ingress budgets together.
+  EXPECT_EQ(c.net.node(1).ingress_rate(ValidatorIndex{0}), share(*next, 0));
+  EXPECT_EQ(c.net.node(1).ingress_rate(ValidatorIndex{9}), share(*next, 9));
+  EXPECT_NE(share(*next, 0), share(*c.set, 0));
+  EXPECT_NE(share(*next, 9), share(*c.set, 9));
   ASSERT_TRUE(c.net.node(5).broadcast_block(Slot{100}, test::test_block(3000, 100), c.net.now()));
   c.net.pump(5);
   c.net.run();
