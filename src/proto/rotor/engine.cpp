@@ -331,7 +331,7 @@ Result<std::vector<ValidatorIndex>> Engine::committee(Slot slot, SliceIndex slic
   auto leader = schedule_.leader_of(slot, *ctx->set);
   if (!leader) return EngineErrc::not_leader;
   // Blending: the sampler weighs relays by this node's current scores (used for slices not yet drawn).
-  if (config_.sampler.stake_permille != 1000 && current_epoch_ && ctx->set->epoch() == *current_epoch_)
+  if (config_.sampler.blended() && current_epoch_ && ctx->set->epoch() == *current_epoch_)
     (void)ctx->sampler->set_reliability(reliability_.scores());
   auto c = ctx->sampler->committee(SliceKey{dissemination_id(slot, ctx->set->key(*leader)), slot, slice},
                                    total, *leader);
@@ -617,7 +617,7 @@ void Engine::forward(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredVie
   }
   // Forward only the indices we were drawn for, when committees are reproducible; a leader cannot make a
   // node it did not draw spend its upload on its block.
-  if (config_.sampler.stake_permille == 1000) {
+  if (!config_.sampler.blended()) {
     if (info.committee.empty()) {
       auto c = ctx.sampler->committee(
           SliceKey{dissemination_id(h.slot, ctx.set->key(leader)), h.slot, h.slice}, h.total_count, leader);
@@ -652,7 +652,7 @@ void Engine::observe(const EpochCtx& ctx, SliceInfo& info, const codec::ShredHea
                      TimePoint now) {
   const std::uint32_t i = h.index.get();
   if (i >= info.observed.size()) return;
-  if (config_.sampler.stake_permille == 1000) {
+  if (!config_.sampler.blended()) {
     // Reproducible committees: the watch knows who owed index i and scores everyone at its deadline.
     if (info.watched && i < info.committee.size() && info.committee[i] == from_e) info.arrived.set(i);
     return;
@@ -669,7 +669,7 @@ void Engine::watch(EpochCtx& ctx, ValidatorIndex leader, const codec::ShredHeade
                    std::optional<ValidatorIndex> from_e, TimePoint now) {
   // Turbine copies come from tree parents that differ per shred: no committee to watch.
   if (turbine()) return;
-  if (config_.sampler.stake_permille != 1000) {
+  if (config_.sampler.blended()) {
     if (from_e && *from_e != leader) observe(ctx, info, h, *from_e, now);
     return;
   }

@@ -142,7 +142,7 @@ DeterministicRng RelaySampler::shred_rng(const SliceKey& key, ShredIndex shred) 
 std::vector<std::uint64_t> RelaySampler::weights(std::optional<ValidatorIndex> exclude) const {
   std::vector<std::uint64_t> w = stakes_;
   if (exclude && exclude->get() < w.size()) w[exclude->get()] = 0;
-  if (config_.stake_permille == 1000) return w;
+  if (!config_.blended()) return w;
   // Blend: w_v = p * floor(2^40 s_v / S) + (1000 - p) * floor(2^40 r_v / R) over staked, non-excluded
   // validators; reliability alone never makes an unstaked validator eligible.
   std::uint64_t s_total = 0;

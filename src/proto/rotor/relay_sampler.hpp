@@ -57,14 +57,18 @@ inline constexpr std::uint32_t kReliabilityOne = 65535;
 struct SamplerConfig {
   SamplingStrategy strategy = SamplingStrategy::partition;
   std::uint32_t turbine_fanout = 200;
-  // Weight given to stake, in permille; the rest goes to reliability. 1000 = stake only (the default:
-  // committees then reproduce on every node). The blend is 700.
-  std::uint32_t stake_permille = 1000;
+  // Optional blending of stake with locally observed reliability. Off by default: committees then
+  // depend on public inputs only and reproduce on every node. When on, stake gets `stake_permille` of
+  // the weight and reliability the rest (default 700: 0.7 stake + 0.3 reliability); 1000 = stake only.
+  bool blend_reliability = false;
+  std::uint32_t stake_permille = 700;
   // No region may hold more than floor(region_cap_permille x count / 1000) relays (at least 1) of a
   // committee. 1000 = no cap.
   std::uint32_t region_cap_permille = 1000;
   std::size_t cache_slices = 4096;  // committees kept, evicting the lowest slot first
   std::size_t max_validators = 1u << 16;
+  // True when committees depend on this node's reliability scores (only the leader reproduces them).
+  bool blended() const { return blend_reliability && stake_permille < 1000; }
 };
 
 inline constexpr std::uint32_t kMaxCommittee = 255;  // Reed-Solomon over GF(2^8): Gamma <= 255
@@ -87,7 +91,7 @@ class RelaySampler {
                                      std::span<const RegionId> regions = {});
 
   // The committee for one slice: element i relays shred i. `exclude` (the slice's leader) is never
-  // drawn. Same inputs, same committee, on every node (when stake_permille = 1000). Cached per slice:
+  // drawn. Same inputs, same committee, on every node (when not blended()). Cached per slice:
   // once drawn, a slice's committee does not change even if reliability scores do.
   // Errors: invalid_count, no_eligible_relays.
   Result<std::vector<ValidatorIndex>> committee(const SliceKey& key, std::uint32_t count,
@@ -104,8 +108,8 @@ class RelaySampler {
                                                        std::optional<ValidatorIndex> exclude,
                                                        ValidatorIndex self);
 
-  // Replaces the reliability scores (one per validator, 0..kReliabilityOne) used when stake_permille <
-  // 1000. Cached committees are kept. Errors: invalid_config when the length is not the validator count.
+  // Replaces the reliability scores (one per validator, 0..kReliabilityOne) used when blended(). Cached
+  // committees are kept. Errors: invalid_config when the length is not the validator count.
   Status set_reliability(std::span<const std::uint32_t> scores);
 
   // The weight vector the draws use, for the given exclusion (docs/relay-sampling.md, "Weights").

@@ -1,7 +1,7 @@
 // Locally observed relay reliability (issue 5 item 2): per validator, an exponentially weighted moving
 // average of "forwarded its shred on time" as seen by this node. The leader may blend it with stake when
-// sampling relays (RelaySampler, stake_permille < 1000). Fixed point, integer updates, so runs replay
-// exactly. No I/O.
+// sampling relays (RelaySampler, SamplerConfig::blend_reliability). Fixed point, integer updates, so runs
+// replay exactly. No I/O.
 #pragma once
 
 #include <cstddef>

@@ -196,7 +196,8 @@ namespace {
 
 TEST(Engine, BlendedSamplingDrawsASlowRelayLessOften) {
   EngineConfig cfg = test::small_shreds();
-  cfg.sampler.stake_permille = 700;  // 0.7 stake + 0.3 observed reliability
+  cfg.sampler.blend_reliability = true;  // default weights: 0.7 stake + 0.3 observed reliability
+  ASSERT_EQ(cfg.sampler.stake_permille, 700u);
   cfg.relay_deadline = std::chrono::milliseconds(100);
   test::Cluster c(20, cfg, {.latency = std::chrono::milliseconds(1)});
   // Validator 4 forwards everything 300 ms late.

@@ -58,7 +58,8 @@ TEST(RelaySampler, DocumentedVector) {
       ints(*make({.strategy = SamplingStrategy::partition, .region_cap_permille = 250}, kStakes, kRegions)
                 .committee(vector_key(), 8, leader)),
       (V{2, 1, 1, 2, 7, 5, 5, 7}));
-  auto blended = make({.strategy = SamplingStrategy::iid, .stake_permille = 700});
+  auto blended = make({.strategy = SamplingStrategy::iid, .blend_reliability = true});
+  ASSERT_EQ(blended.config().stake_permille, 700u);  // the default blend: 0.7 stake + 0.3 reliability
   const std::vector<std::uint32_t> rel = {65535, 0, 65535, 30000, 65535, 65535, 65535, 65535, 65535, 65535};
   ASSERT_TRUE(blended.set_reliability(rel));
   EXPECT_EQ(ints(*blended.committee(vector_key(), 8, leader)), (V{8, 1, 4, 1, 1, 1, 4, 2}));
@@ -139,7 +140,8 @@ TEST(RelaySampler, DifferentSlicesDifferentCommitteesSameInputsSameCommittee) {
 }
 
 TEST(RelaySampler, CachedPerSliceEvenWhenReliabilityChanges) {
-  auto s = make({.strategy = SamplingStrategy::iid, .stake_permille = 0, .cache_slices = 2});
+  auto s = make(
+      {.strategy = SamplingStrategy::iid, .blend_reliability = true, .stake_permille = 0, .cache_slices = 2});
   const auto c1 = *s.committee(vector_key(), 32, std::nullopt);
   std::vector<std::uint32_t> rel(kStakes.size(), 0);
   rel[9] = kReliabilityOne;  // only validator 9 is reliable now
