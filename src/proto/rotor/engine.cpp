@@ -468,6 +468,9 @@ void Engine::on_shred(std::optional<ValidatorIndex> from, BytesView bytes, TimeP
   if (!from) return drop(ShredDrop::from_unstaked);
   auto parsed = codec::parse_shred(bytes);
   if (!parsed) {
+    // Bytes that name no leader cost the sender's budget, which also bounds the evidence copies.
+    if (!via_repair && !admit(from, Protocol::shred, bytes.size(), now))
+      return drop(ShredDrop::over_ingress_budget);
     drop(ShredDrop::malformed);
     event(Misbehaviour{*from, Offence::malformed, Slot{0}, Bytes(bytes.begin(), bytes.end()), {}});
     return;

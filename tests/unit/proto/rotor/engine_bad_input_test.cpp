@@ -212,6 +212,21 @@ TEST(EngineBadInput, IngressBudgetsFollowStakeAndRefuseFloodsTypedAndCounted) {
     node.on_message(ValidatorIndex{0}, Protocol::shred, slice.shred(i), now);
   EXPECT_EQ(node.metrics().dropped(ShredDrop::over_ingress_budget), 5u);
   EXPECT_EQ(node.metrics().slices_completed, 1u);
+
+  // Garbage on the shred protocol costs the sender's budget too, which bounds the evidence copied into
+  // malformed reports.
+  while (node.poll_event()) {
+  }
+  const Bytes garbage(1000, 0xEE);
+  const std::uint64_t fits = node.ingress_rate(ValidatorIndex{2}) / 10 / garbage.size();
+  for (std::uint64_t i = 0; i < fits + 50; ++i)
+    node.on_message(ValidatorIndex{2}, Protocol::shred, garbage, now);
+  EXPECT_EQ(node.metrics().dropped(ShredDrop::malformed), fits);
+  EXPECT_EQ(node.metrics().dropped(ShredDrop::over_ingress_budget), 5u + 50u);
+  std::size_t reports = 0;
+  while (auto e = node.poll_event())
+    if (auto* m = std::get_if<Misbehaviour>(&*e); m && m->offence == Offence::malformed) ++reports;
+  EXPECT_EQ(reports, fits);
 }
 
 }  // namespace
