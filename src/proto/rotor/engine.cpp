@@ -874,8 +874,11 @@ void Engine::repair_round(Slot slot, TimePoint now) {
   };
 
   if (rs.block && !rs.roots) {
+    // Given the block hash, the slice roots come first: every repaired shred is then checked against them
+    // (not_in_block otherwise), so a peer cannot complete the slot with another version of the block.
     codec::RootsRequest q{next_request_++, slot, *rs.block};
     send_request(RequestKind::roots, SliceIndex{0}, codec::encode(q), *rs.block);
+    return;
   }
   // Slices to ask for: all of the verified block, or those seen so far plus a few past the highest.
   std::vector<std::uint32_t> wanted;
@@ -988,8 +991,11 @@ void Engine::on_repair(std::optional<ValidatorIndex> from, BytesView bytes, Time
       ++metrics_.repair_responses;
       // Accept the list only if it hashes to the block we asked for.
       auto r = repairing_.find(a->slot);
-      if (r != repairing_.end() && !a->roots.empty() && block_hash(a->roots) == a->block)
-        r->second.roots = a->roots;
+      if (!a->roots.empty() && block_hash(a->roots) == a->block) {
+        if (r != repairing_.end()) r->second.roots = a->roots;
+      } else {
+        ++metrics_.repair_rejected;  // a list that does not hash to the block asked for
+      }
       finish_request(a->request, now);
       return;
     }

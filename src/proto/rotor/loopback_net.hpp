@@ -30,6 +30,17 @@ struct LoopbackConfig {
   std::uint64_t upload_bps = 0;  // bytes per second per node; 0 = unlimited (whole frames, no queueing)
   Duration latency{0};           // one-way, unless a latency function is set
   prio::EgressConfig egress{};   // per-node scheduler (chunk size = the link's unit of work)
+  bool keep_trace = false;       // also keep every delivery (trace()), for determinism tests
+};
+
+// One delivery: when, from whom, to whom, on which protocol, and the SHA-256 of the bytes.
+struct TraceEntry {
+  TimePoint at;
+  std::uint32_t from = 0;
+  std::uint32_t to = 0;
+  Protocol protocol = Protocol::shred;
+  crypto::Hash256 digest{};
+  bool operator==(const TraceEntry&) const = default;
 };
 
 template <class Node>
@@ -98,6 +109,8 @@ class LoopbackNet {
   }
   // SHA-256 chain over (time, from, to, protocol, SHA-256(bytes)) of every delivery, in order.
   crypto::Hash256 trace_hash() const { return trace_; }
+  // Every delivery in order (empty unless LoopbackConfig::keep_trace).
+  const std::vector<TraceEntry>& trace() const { return trace_entries_; }
   std::uint64_t deliveries() const { return deliveries_; }
 
  private:
@@ -214,6 +227,7 @@ class LoopbackNet {
     crypto::Sha256 h;
     h.update(trace_).update(head).update(body);
     trace_ = h.finish();
+    if (config_.keep_trace) trace_entries_.push_back(TraceEntry{now_, e.from, e.node, e.protocol, body});
   }
 
   LoopbackConfig config_;
@@ -229,6 +243,7 @@ class LoopbackNet {
   std::uint64_t seq_ = 0;
   TimePoint now_{};
   crypto::Hash256 trace_{};
+  std::vector<TraceEntry> trace_entries_;
   std::uint64_t deliveries_ = 0;
 };
 
