@@ -51,8 +51,10 @@ Result<std::shared_ptr<const ValidatorSet>> ValidatorSet::from_stake_table(Epoch
   std::vector<crypto::Ed25519PublicKey> keys;
   std::vector<RegionId> regions;
   std::vector<std::string> names;
+  std::vector<std::vector<Multiaddr>> addrs;
   std::map<std::string, RegionId> interned;
   for (const Validator& v : table.validators()) {
+    addrs.push_back(v.addrs);
     stakes.push_back(v.stake);
     keys.push_back(v.identity_key);
     if (v.region.empty()) {
@@ -68,6 +70,7 @@ Result<std::shared_ptr<const ValidatorSet>> ValidatorSet::from_stake_table(Epoch
   }
   STAKECAST_TRY(auto set, create(epoch, std::move(stakes), std::move(keys), std::move(regions)));
   std::const_pointer_cast<ValidatorSet>(set)->region_names_ = std::move(names);
+  std::const_pointer_cast<ValidatorSet>(set)->addrs_ = std::move(addrs);
   return set;
 }
 

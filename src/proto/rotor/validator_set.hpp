@@ -1,6 +1,6 @@
 // The validator table of one epoch as the dissemination machines see it (ARCHITECTURE.md 4.2; issue 5
-// item 1): stake, Ed25519 key and region per ValidatorIndex, in stake-descending index order, with the
-// totals derived once. Immutable after construction and shared by the machines of one node, so an epoch
+// item 1): stake, Ed25519 key, region and addresses per ValidatorIndex, in stake-descending index order, with
+// the totals derived once. Immutable after construction and shared by the machines of one node, so an epoch
 // change swaps one pointer. Built from a StakeTable by the stake tracker. No I/O.
 #pragma once
 
@@ -41,7 +41,7 @@ class ValidatorSet {
                                                             std::vector<RegionId> regions = {});
 
   // The epoch's table from a StakeTable (same index order): regions are interned in index order of first
-  // appearance; a validator without a region gets kNoRegion. Errors: as create().
+  // appearance; a validator without a region gets kNoRegion; addresses are kept. Errors: as create().
   static Result<std::shared_ptr<const ValidatorSet>> from_stake_table(Epoch epoch, const StakeTable& table);
 
   Epoch epoch() const { return epoch_; }
@@ -56,6 +56,11 @@ class ValidatorSet {
   std::optional<ValidatorIndex> index_of(const crypto::Ed25519PublicKey& key) const;
   // Region names by RegionId (filled by from_stake_table).
   const std::vector<std::string>& region_names() const { return region_names_; }
+  // The validator's listen addresses (from_stake_table; empty for sets built by create()).
+  std::span<const Multiaddr> addrs(ValidatorIndex v) const {
+    return v.get() < addrs_.size() ? std::span<const Multiaddr>(addrs_[v.get()])
+                                   : std::span<const Multiaddr>();
+  }
 
  private:
   ValidatorSet() = default;
@@ -65,6 +70,7 @@ class ValidatorSet {
   std::vector<RegionId> regions_;
   std::map<crypto::Ed25519PublicKey, ValidatorIndex> by_key_;
   std::vector<std::string> region_names_;
+  std::vector<std::vector<Multiaddr>> addrs_;
   Stake total_{0};
 };
 

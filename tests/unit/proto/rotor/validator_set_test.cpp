@@ -58,6 +58,7 @@ TEST(ValidatorSet, FromStakeTableKeepsOrderAndInternsRegions) {
     v.peer = PeerId::from_ed25519(v.identity_key);
     v.stake = Stake{100u - i * 10u};
     v.region = regions[i];
+    v.addrs.push_back(*Multiaddr::parse("/ip4/10.0.0." + std::to_string(i + 1) + "/tcp/4001"));
     vs.push_back(v);
   }
   auto table = StakeTable::from_validators(vs);
@@ -73,6 +74,11 @@ TEST(ValidatorSet, FromStakeTableKeepsOrderAndInternsRegions) {
   EXPECT_NE((*s)->region(ValidatorIndex{0}), (*s)->region(ValidatorIndex{1}));
   EXPECT_EQ((*s)->region(ValidatorIndex{3}), kNoRegion);
   EXPECT_EQ((*s)->region_names(), (std::vector<std::string>{"zurich", "tokyo"}));
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    ASSERT_EQ((*s)->addrs(ValidatorIndex{i}).size(), 1u);
+    EXPECT_EQ((*s)->addrs(ValidatorIndex{i})[0], (*table)[ValidatorIndex{i}].addrs[0]);
+  }
+  EXPECT_TRUE((*s)->addrs(ValidatorIndex{4}).empty());
 }
 
 }  // namespace
