@@ -73,6 +73,24 @@ std::string_view to_string(ShredDrop d) {
   return "?";
 }
 
+std::string_view to_string(RepairReject r) {
+  switch (r) {
+    case RepairReject::from_unstaked:
+      return "from_unstaked";
+    case RepairReject::malformed:
+      return "malformed";
+    case RepairReject::unsolicited:
+      return "unsolicited";
+    case RepairReject::bad_roots:
+      return "bad_roots";
+    case RepairReject::foreign_shred:
+      return "foreign_shred";
+    case RepairReject::count_:
+      break;
+  }
+  return "?";
+}
+
 std::uint64_t EngineMetrics::dropped_total() const {
   std::uint64_t n = 0;
   for (auto d : shreds_dropped) n += d;
@@ -958,16 +976,11 @@ void Engine::serve_shreds(ValidatorIndex to, const codec::ShredsRequest& q) {
 }
 
 void Engine::on_repair(std::optional<ValidatorIndex> from, BytesView bytes, TimePoint now) {
-  if (!from) {
-    ++metrics_.repair_rejected;
-    return;
-  }
+  if (!from) return reject(RepairReject::from_unstaked);
   auto type = codec::peek_repair_type(bytes);
-  if (!type) {
-    ++metrics_.repair_rejected;
-    return;
-  }
+  if (!type) return reject(RepairReject::malformed);
   const auto& limits = config_.repair.limits;
+  RepairReject why = RepairReject::malformed;
   switch (*type) {
     case codec::RepairType::roots_request: {
       auto q = codec::parse_roots_request(bytes);
@@ -986,15 +999,17 @@ void Engine::on_repair(std::optional<ValidatorIndex> from, BytesView bytes, Time
       if (!a) break;
       auto it = outstanding_.find(a->request);
       if (it == outstanding_.end() || it->second.peer != *from || it->second.kind != RequestKind::roots ||
-          it->second.slot != a->slot || it->second.block != a->block)
+          it->second.slot != a->slot || it->second.block != a->block) {
+        why = RepairReject::unsolicited;
         break;
+      }
       ++metrics_.repair_responses;
       // Accept the list only if it hashes to the block we asked for.
       auto r = repairing_.find(a->slot);
       if (!a->roots.empty() && block_hash(a->roots) == a->block) {
         if (r != repairing_.end()) r->second.roots = a->roots;
       } else {
-        ++metrics_.repair_rejected;  // a list that does not hash to the block asked for
+        reject(RepairReject::bad_roots);
       }
       finish_request(a->request, now);
       return;
@@ -1004,8 +1019,10 @@ void Engine::on_repair(std::optional<ValidatorIndex> from, BytesView bytes, Time
       if (!a) break;
       auto it = outstanding_.find(a->request);
       if (it == outstanding_.end() || it->second.peer != *from || it->second.kind != RequestKind::shreds ||
-          it->second.slot != a->slot || it->second.slice != a->slice)
+          it->second.slot != a->slot || it->second.slice != a->slice) {
+        why = RepairReject::unsolicited;
         break;
+      }
       ++metrics_.repair_responses;
       std::optional<crypto::Hash256> expected;
       auto r = repairing_.find(a->slot);
@@ -1015,7 +1032,7 @@ void Engine::on_repair(std::optional<ValidatorIndex> from, BytesView bytes, Time
       for (BytesView s : a->shreds) {
         auto v = codec::parse_shred(s);
         if (!v || v->header().slot != a->slot || v->header().slice != a->slice) {
-          ++metrics_.repair_rejected;
+          reject(RepairReject::foreign_shred);
           continue;
         }
         on_shred(from, s, now, true, expected);
@@ -1027,13 +1044,16 @@ void Engine::on_repair(std::optional<ValidatorIndex> from, BytesView bytes, Time
       auto a = codec::parse_not_found(bytes);
       if (!a) break;
       auto it = outstanding_.find(a->request);
-      if (it == outstanding_.end() || it->second.peer != *from) break;
+      if (it == outstanding_.end() || it->second.peer != *from) {
+        why = RepairReject::unsolicited;
+        break;
+      }
       ++metrics_.repair_responses;
       finish_request(a->request, now);
       return;
     }
   }
-  ++metrics_.repair_rejected;
+  reject(why);
 }
 
 }  // namespace stakecast::rotor

@@ -124,6 +124,17 @@ enum class ShredDrop : std::uint8_t {
 };
 std::string_view to_string(ShredDrop d);
 
+// Why a repair message was refused (EngineMetrics::repair_rejects; repair_rejected is their sum).
+enum class RepairReject : std::uint8_t {
+  from_unstaked,
+  malformed,      // does not parse within RepairLimits (codec::RepairWireErrc: a huge count, truncated, ...)
+  unsolicited,    // an answer to no outstanding request of ours to that peer, or not matching it
+  bad_roots,      // a roots answer whose list does not hash to the block asked for
+  foreign_shred,  // a shred in an answer for another slot or slice than asked
+  count_
+};
+std::string_view to_string(RepairReject r);
+
 struct EngineMetrics {
   std::uint64_t shreds_received = 0;
   std::uint64_t shreds_accepted = 0;
@@ -142,6 +153,8 @@ struct EngineMetrics {
   std::uint64_t repair_served = 0;     // requests answered with data
   std::uint64_t repair_not_found = 0;  // requests answered "not found"
   std::uint64_t repair_rejected = 0;   // malformed, unsolicited or mismatched repair messages
+  std::array<std::uint64_t, static_cast<std::size_t>(RepairReject::count_)> repair_rejects{};
+  std::uint64_t rejected(RepairReject r) const { return repair_rejects[static_cast<std::size_t>(r)]; }
   // Messages refused by the ingress budgets, by Protocol (shred, direct, repair); the budgets' own
   // counters (staked / unstaked) are in ingress_metrics().
   std::array<std::uint64_t, 3> ingress_rejected{};
@@ -267,6 +280,10 @@ class Engine {
   prio::Payload share(BytesView bytes) const;
   void event(EngineEvent e);
   void drop(ShredDrop why) { ++metrics_.shreds_dropped[static_cast<std::size_t>(why)]; }
+  void reject(RepairReject why) {
+    ++metrics_.repair_rejected;
+    ++metrics_.repair_rejects[static_cast<std::size_t>(why)];
+  }
   // Charges `bytes` to the sender's ingress budget; false (counted) when it is exhausted.
   bool admit(std::optional<ValidatorIndex> from, Protocol p, std::size_t bytes, TimePoint now);
   // A repair answer to one of our outstanding requests to `from` (bounded by our own requests: free).

@@ -143,7 +143,34 @@ TEST(EngineBadInput, RepairRequestsAreBoundedAndStrayAnswersRejected) {
   leader.on_message(ValidatorIndex{3}, Protocol::repair, Bytes{1, 3, 0}, f.c.net.now());
   leader.on_message(ValidatorIndex{3}, Protocol::repair, *t->bytes, f.c.net.now());
   EXPECT_EQ(leader.metrics().repair_rejected, 3u);
+  EXPECT_EQ(leader.metrics().rejected(RepairReject::from_unstaked), 1u);
+  EXPECT_EQ(leader.metrics().rejected(RepairReject::malformed), 1u);
+  EXPECT_EQ(leader.metrics().rejected(RepairReject::unsolicited), 1u);
   EXPECT_FALSE(leader.poll_transmit());
+
+  // Huge ranges: answers claiming more slice roots or shreds than RepairLimits allow are refused on the
+  // count, before anything is read or allocated; a request for the last slice of a slot far away finds
+  // nothing, in one lookup.
+  Bytes roots = {codec::kRepairVersion, static_cast<std::uint8_t>(codec::RepairType::roots_response), 0, 0};
+  roots.resize(4 + 8 + 8 + 32);
+  roots.insert(roots.end(), {0xFF, 0xFF, 0xFF, 0x7F});  // n = 2^31 - 1 roots, none present
+  ASSERT_EQ(codec::parse_roots_response(roots, {}).error(), codec::RepairWireErrc::too_many);
+  leader.on_message(ValidatorIndex{3}, Protocol::repair, roots, f.c.net.now());
+  Bytes shreds = {codec::kRepairVersion, static_cast<std::uint8_t>(codec::RepairType::shreds_response), 0, 0};
+  shreds.resize(4 + 8 + 8 + 4);
+  shreds.insert(shreds.end(), {0xFF, 0xFF, 0, 0});  // n = 65535 shreds
+  ASSERT_EQ(codec::parse_shreds_response(shreds, {}).error(), codec::RepairWireErrc::too_many);
+  leader.on_message(ValidatorIndex{3}, Protocol::repair, shreds, f.c.net.now());
+  EXPECT_EQ(leader.metrics().rejected(RepairReject::malformed), 3u);
+  EXPECT_FALSE(leader.poll_transmit());
+  q.slot = Slot{~0ULL >> 1};
+  q.slice = SliceIndex{0xFFFFFFFF};
+  leader.on_message(ValidatorIndex{3}, Protocol::repair, codec::encode(q), f.c.net.now());
+  t = leader.poll_transmit();
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*codec::peek_repair_type(*t->bytes), codec::RepairType::not_found);
+  EXPECT_EQ(leader.metrics().repair_not_found, 2u);
+  EXPECT_EQ(leader.metrics().repair_rejected, 5u);
 }
 
 EngineConfig tight_ingress() {

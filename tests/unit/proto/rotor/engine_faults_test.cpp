@@ -255,9 +255,9 @@ TEST(EngineFaults, RepairAnswersAreCheckedAgainstTheBlockHashLyingPeersCannotSub
   EXPECT_EQ(blocks[0].block_hash, *h);
   EXPECT_EQ(blocks[0].block, block);
   const auto& m = c.net.node(asker).metrics();
-  EXPECT_GE(m.repair_rejected, 1u);                   // the leader's false roots (round 0)
-  EXPECT_GT(m.dropped(ShredDrop::not_in_block), 0u);  // a liar's shreds, after the roots were known
-  EXPECT_EQ(m.dropped(ShredDrop::equivocation), 0u);  // never admitted far enough to look like one
+  EXPECT_GE(m.rejected(RepairReject::bad_roots), 1u);  // the leader's false roots (round 0)
+  EXPECT_GT(m.dropped(ShredDrop::not_in_block), 0u);   // a liar's shreds, after the roots were known
+  EXPECT_EQ(m.dropped(ShredDrop::equivocation), 0u);   // never admitted far enough to look like one
   EXPECT_EQ(m.repair_gave_up, 0u);
 }
 
