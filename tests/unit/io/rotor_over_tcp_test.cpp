@@ -62,41 +62,61 @@ struct Validator {
   }
 };
 
-TEST(RotorOverTcp, LeaderBlockReachesEveryValidatorThroughTheLibp2pHost) {
-  constexpr std::uint32_t kN = 5;
-  std::vector<Stake> stakes;
-  std::vector<crypto::Ed25519PublicKey> keys;
-  for (std::uint32_t i = 0; i < kN; ++i) {
-    stakes.push_back(Stake{1000 - 100 * i});
-    keys.push_back(key(i).public_key());
-  }
-  auto set = *rotor::ValidatorSet::create(Epoch{1}, stakes, keys);
-  rotor::EngineConfig cfg;
-  cfg.shredder = {8, 16, 4096};  // kappa = 2, 32 KiB slices
+// kN validators (stakes 1000, 900, ...) on loopback TCP, every pair connected once.
+struct Mesh {
   std::vector<std::unique_ptr<Validator>> vs;
-  std::vector<Multiaddr> addrs;
-  for (std::uint32_t i = 0; i < kN; ++i) {
-    vs.push_back(std::make_unique<Validator>(i, set, cfg));
-    auto a = vs.back()->host.listen(*Multiaddr::parse("/ip4/127.0.0.1/tcp/0"));
-    ASSERT_TRUE(a);
-    addrs.push_back(a->with_peer_id(vs.back()->host.node().peer_id()));
-  }
-  for (std::uint32_t i = 0; i < kN; ++i)
-    for (std::uint32_t j = i + 1; j < kN; ++j)
-      vs[i]->host.dial(addrs[j], [](std::string what) { FAIL() << what; });
+  std::chrono::steady_clock::time_point give_up;
 
-  // Liveness bound only (not a performance check): give up after 20 s of wall time.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  auto run_until = [&](auto&& done) {
+  // Liveness bound only (not a performance check): give up after `limit` of wall time.
+  Mesh(std::uint32_t n, const rotor::EngineConfig& cfg, std::chrono::seconds limit)
+      : give_up(std::chrono::steady_clock::now() + limit) {
+    std::vector<Stake> stakes;
+    std::vector<crypto::Ed25519PublicKey> keys;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      stakes.push_back(Stake{1000 - 100 * i});
+      keys.push_back(key(i).public_key());
+    }
+    auto set = *rotor::ValidatorSet::create(Epoch{1}, stakes, keys);
+    std::vector<Multiaddr> addrs;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      vs.push_back(std::make_unique<Validator>(i, set, cfg));
+      auto a = vs.back()->host.listen(*Multiaddr::parse("/ip4/127.0.0.1/tcp/0"));
+      EXPECT_TRUE(a);
+      if (a) addrs.push_back(a->with_peer_id(vs.back()->host.node().peer_id()));
+    }
+    for (std::uint32_t i = 0; i < n; ++i)
+      for (std::uint32_t j = i + 1; j < addrs.size(); ++j)
+        vs[i]->host.dial(addrs[j], [](std::string what) { FAIL() << what; });
+  }
+  template <class F>
+  bool run_until(F&& done) {
     while (!done() && std::chrono::steady_clock::now() < give_up)
       for (auto& v : vs) v->tick();
     return done();
-  };
-  ASSERT_TRUE(run_until([&] {
-    for (auto& v : vs)
-      if (v->connections < kN - 1) return false;
-    return true;
-  }));
+  }
+  bool connected() {
+    return run_until([&] {
+      for (auto& v : vs)
+        if (v->connections < vs.size() - 1) return false;
+      return true;
+    });
+  }
+  bool all_have_block() {
+    return run_until([&] {
+      for (std::size_t i = 1; i < vs.size(); ++i)
+        if (vs[i]->blocks.empty()) return false;
+      return true;
+    });
+  }
+};
+
+TEST(RotorOverTcp, LeaderBlockReachesEveryValidatorThroughTheLibp2pHost) {
+  constexpr std::uint32_t kN = 5;
+  rotor::EngineConfig cfg;
+  cfg.shredder = {8, 16, 4096};  // kappa = 2, 32 KiB slices
+  Mesh m(kN, cfg, std::chrono::seconds(20));
+  auto& vs = m.vs;
+  ASSERT_TRUE(m.connected());
 
   Bytes block(100'000);
   DeterministicRng::from_u64(7).fill(block);
@@ -106,11 +126,7 @@ TEST(RotorOverTcp, LeaderBlockReachesEveryValidatorThroughTheLibp2pHost) {
   ASSERT_TRUE(hash) << hash.error().message();
   vs[0]->service.flush();
   vs[0]->host.kick();
-  ASSERT_TRUE(run_until([&] {
-    for (std::uint32_t i = 1; i < kN; ++i)
-      if (vs[i]->blocks.empty()) return false;
-    return true;
-  }));
+  ASSERT_TRUE(m.all_have_block());
   for (std::uint32_t i = 1; i < kN; ++i) {
     EXPECT_EQ(vs[i]->blocks[0].block, block) << i;
     EXPECT_EQ(vs[i]->blocks[0].block_hash, *hash) << i;
@@ -124,43 +140,17 @@ TEST(RotorOverTcp, LeaderBlockReachesEveryValidatorThroughTheLibp2pHost) {
 // travels on its own Yamux stream at priority 0 and arrives before the block's remaining bytes.
 TEST(RotorOverTcp, CriticalVoteOvertakesAQueuedEightMiBBlockOnTheSameConnection) {
   constexpr std::uint32_t kN = 3;
-  std::vector<Stake> stakes;
-  std::vector<crypto::Ed25519PublicKey> keys;
-  for (std::uint32_t i = 0; i < kN; ++i) {
-    stakes.push_back(Stake{1000 - 100 * i});
-    keys.push_back(key(i).public_key());
-  }
-  auto set = *rotor::ValidatorSet::create(Epoch{1}, stakes, keys);
   rotor::EngineConfig cfg;  // production shreds: 32 of 64, 32 KiB: 16 MiB leave the leader
-  std::vector<std::unique_ptr<Validator>> vs;
-  std::vector<Multiaddr> addrs;
-  for (std::uint32_t i = 0; i < kN; ++i) {
-    vs.push_back(std::make_unique<Validator>(i, set, cfg));
-    auto a = vs.back()->host.listen(*Multiaddr::parse("/ip4/127.0.0.1/tcp/0"));
-    ASSERT_TRUE(a);
-    addrs.push_back(a->with_peer_id(vs.back()->host.node().peer_id()));
-  }
-  for (std::uint32_t i = 0; i < kN; ++i)
-    for (std::uint32_t j = i + 1; j < kN; ++j)
-      vs[i]->host.dial(addrs[j], [](std::string what) { FAIL() << what; });
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  auto run_until = [&](auto&& done) {
-    while (!done() && std::chrono::steady_clock::now() < give_up)
-      for (auto& v : vs) v->tick();
-    return done();
-  };
-  ASSERT_TRUE(run_until([&] {
-    for (auto& v : vs)
-      if (v->connections < kN - 1) return false;
-    return true;
-  }));
+  Mesh m(kN, cfg, std::chrono::seconds(60));
+  auto& vs = m.vs;
+  ASSERT_TRUE(m.connected());
   // Warm the direct streams up (negotiated once per connection), so the vote below waits for nothing
   // but the scheduler.
   for (auto& v : vs) v->engine.on_slot(Slot{2});
   ASSERT_TRUE(vs[0]->engine.send(prio::Kind::vote, Slot{2}, Bytes(100, 1), false, vs[0]->host.now()));
   vs[0]->service.flush();
   vs[0]->host.kick();
-  ASSERT_TRUE(run_until([&] { return vs[1]->votes.size() == 1 && vs[2]->votes.size() == 1; }));
+  ASSERT_TRUE(m.run_until([&] { return vs[1]->votes.size() == 1 && vs[2]->votes.size() == 1; }));
 
   Bytes block(8u << 20);
   DeterministicRng::from_u64(8).fill(block);
@@ -172,11 +162,7 @@ TEST(RotorOverTcp, CriticalVoteOvertakesAQueuedEightMiBBlockOnTheSameConnection)
   ASSERT_TRUE(vote);
   vs[0]->service.flush();
   vs[0]->host.kick();
-  ASSERT_TRUE(run_until([&] {
-    for (std::uint32_t i = 1; i < kN; ++i)
-      if (vs[i]->blocks.empty()) return false;
-    return true;
-  }));
+  ASSERT_TRUE(m.all_have_block());
   for (std::uint32_t i = 1; i < kN; ++i) {
     auto& v = *vs[i];
     ASSERT_EQ(v.votes.size(), 2u) << i;
