@@ -262,12 +262,16 @@ nlohmann::json run_erasure(const Options& options) {
   nlohmann::json pipes = nlohmann::json::array();
   const Median memcpy_m = m["pipeline/memcpy/1MiB"];
   auto ms = [&](const std::string& n) { return m.count(n) ? m[n].real_ns / 1e6 : -1.0; };
+  auto cpu_ms = [&](const std::string& n) { return m.count(n) ? m[n].cpu_ns / 1e6 : -1.0; };
+  // The targets are for one core, so they are judged on the thread's CPU time: on a shared machine the
+  // wall time also counts the time other processes hold the core.
   auto pipeline = [&](const std::string& n, double target_ms) {
     nlohmann::json j = {
         {"name", n},
         {"median_ms", ms(n)},
+        {"median_cpu_ms", cpu_ms(n)},
         {"target_ms", target_ms},
-        {"meets_target", ms(n) >= 0 && ms(n) <= target_ms},
+        {"meets_target", cpu_ms(n) >= 0 && cpu_ms(n) <= target_ms},
         {"baseline", "pipeline/memcpy/1MiB"},
         {"baseline_ms", memcpy_m.real_ns / 1e6},
         {"ratio_to_baseline", m.count(n) ? paired_ratio(m[n], memcpy_m, &Sample::real_ns) : 0}};

@@ -14,7 +14,7 @@ J="$T/erasure.json"
 jq -e '.reed_solomon | length == 2' "$J" >/dev/null
 jq -e '[.reed_solomon[] | .ours_bytes_per_second > 0 and .baseline_bytes_per_second > 0
         and .ratio_min <= .ratio and .ratio <= .ratio_max] | all' "$J" >/dev/null
-jq -e '[.pipelines[] | .median_ms > 0 and .baseline_ms > 0 and ([.split_ms[]] | length == 3 and all(. > 0))]
+jq -e '[.pipelines[] | .median_ms > 0 and .median_cpu_ms > 0 and .baseline_ms > 0 and ([.split_ms[]] | length == 3 and all(. > 0))]
         | length == 2 and all' "$J" >/dev/null
 jq -e '.shred_overhead[0] | .shred_payload == 32768 and .header_proof_signature_bytes == 316
         and .overhead_fraction < .target_fraction' "$J" >/dev/null
