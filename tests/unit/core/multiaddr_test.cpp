@@ -125,6 +125,19 @@ TEST(Multiaddr, BinaryErrorsAtEveryTruncation) {
   EXPECT_EQ(Multiaddr::from_bytes(Bytes{0x35, 0x00}).error(), MultiaddrErrc::bad_value);  // empty dns
   EXPECT_EQ(Multiaddr::from_bytes(Bytes{0x35, 0x7f, 'a'}).error(), MultiaddrErrc::truncated);
   EXPECT_EQ(Multiaddr::from_bytes(Bytes(Multiaddr::kMaxBytes + 1, 0x04)).error(), MultiaddrErrc::too_long);
+  // More components than kMaxComponents, each valid and the whole short: too_long, not a longer list.
+  Bytes many;
+  for (std::size_t i = 0; i <= Multiaddr::kMaxComponents; ++i)
+    append(many, *from_hex("0604d2"));  // /tcp/1234
+  EXPECT_EQ(Multiaddr::from_bytes(many).error(), MultiaddrErrc::too_long);
+  EXPECT_TRUE(Multiaddr::from_bytes(BytesView(many).first(3 * Multiaddr::kMaxComponents)));
+  // Lengths a peer claims are checked against what is there before anything is copied.
+  EXPECT_EQ(Multiaddr::from_bytes(*from_hex("35ffffffffffffffff7f")).error(), MultiaddrErrc::truncated);
+  EXPECT_EQ(Multiaddr::from_bytes(*from_hex("a50300")).error(), MultiaddrErrc::bad_value);  // empty peer id
+  EXPECT_EQ(Multiaddr::from_bytes(*from_hex("0401020304"
+                                            "0604"))
+                .error(),
+            MultiaddrErrc::truncated);
 }
 
 }  // namespace
