@@ -31,12 +31,13 @@ namespace {
 ShredResult outcome(ShredOutcome o) { return {o, RejectReason::none, {}}; }
 ShredResult reject(RejectReason r, std::error_code ec = {}) { return {ShredOutcome::rejected, r, ec}; }
 
-bool verify_signature(const codec::ShredHeader& h, const crypto::Ed25519PublicKey& key) {
+}  // namespace
+
+bool SliceDecoder::verify_signature(const codec::ShredHeader& h, const crypto::Ed25519PublicKey& key) {
+  ++signature_checks_;
   return crypto::ed25519_verify(key, codec::signed_message(h.slot, h.slice, h.last_slice, h.root),
                                 h.signature);
 }
-
-}  // namespace
 
 void SliceDecoder::emit(DecoderEvent e) {
   if (events_.size() >= config_.max_events) events_.pop_front();

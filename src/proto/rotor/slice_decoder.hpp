@@ -89,6 +89,9 @@ class SliceDecoder {
   std::vector<ShredIndex> held(Slot slot, SliceIndex slice) const;
   bool slice_complete(Slot slot, SliceIndex slice) const;
   std::size_t buffered_bytes() const { return buffered_; }
+  // Ed25519 verifications done so far: one per slice (its first shred), plus one for each shred that
+  // carries the slice's root under another signed tuple (equivocation evidence or a forgery).
+  std::uint64_t signature_checks() const { return signature_checks_; }
 
  private:
   struct Slice {
@@ -108,6 +111,7 @@ class SliceDecoder {
   using Key = std::pair<std::uint64_t, std::uint32_t>;
 
   ShredResult complete_slice(Key key, Slice& s, ValidatorIndex leader);
+  bool verify_signature(const codec::ShredHeader& h, const crypto::Ed25519PublicKey& key);
   void emit(DecoderEvent e);
   // Shard buffers of finished slices are kept for the next ones (up to kSpareBuffers), so a new slice
   // neither maps and faults in fresh pages nor zeroes them: every byte is written (copied, rebuilt or
@@ -129,6 +133,7 @@ class SliceDecoder {
   std::vector<crypto::Hash256> leaves_;
   crypto::merkle::Tree tree_;
   std::vector<Bytes> spare_;
+  std::uint64_t signature_checks_ = 0;
 };
 
 }  // namespace stakecast::rotor

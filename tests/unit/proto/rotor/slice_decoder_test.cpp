@@ -119,6 +119,34 @@ TEST(SliceDecoder, DuplicateIgnoredAndForgottenSlots) {
             ShredOutcome::ignored);
 }
 
+TEST(SliceDecoder, SignatureIsVerifiedOncePerSlice) {
+  Fixture f;  // 8 of 16
+  Bytes block(3000);
+  DeterministicRng::from_u64(5).fill(block);
+  auto shredded = f.shredder.shred_block(Slot{4}, block);
+  ASSERT_TRUE(shredded);
+  ASSERT_EQ(shredded->slices.size(), 3u);
+  SliceDecoder d;
+  const auto pk = f.leader.public_key();
+  // Seven shreds of every slice, interleaved: one verification per slice, none per later shred.
+  for (std::size_t i = 0; i < 7; ++i)
+    for (const auto& s : shredded->slices)
+      ASSERT_EQ(d.on_shred(s.shred(i), kRelay, kLeader, pk).outcome, ShredOutcome::okay);
+  EXPECT_EQ(d.signature_checks(), 3u);
+  // The slice's root under another signature is checked (and refused) like a new signed tuple.
+  Bytes forged(shredded->slices[0].shred(7).begin(), shredded->slices[0].shred(7).end());
+  forged[60] ^= 1;  // first byte of the leader signature
+  EXPECT_EQ(d.on_shred(forged, kRelay, kLeader, pk).reason, RejectReason::bad_signature);
+  EXPECT_EQ(d.signature_checks(), 4u);
+  // The rest completes every slice, and shreds after completion are dropped without any check.
+  for (const auto& s : shredded->slices)
+    for (std::size_t i = 7; i < s.count; ++i) (void)d.on_shred(s.shred(i), kRelay, kLeader, pk);
+  std::size_t slices_done = 0;
+  for (const auto& e : drain(d)) slices_done += std::holds_alternative<SliceDoneEvent>(e);
+  EXPECT_EQ(slices_done, 3u);
+  EXPECT_EQ(d.signature_checks(), 4u);
+}
+
 TEST(SliceDecoder, WrongLeaderKeyIsBadSignature) {
   Fixture f;
   auto slice = f.shredder.make_slice(Slot{9}, SliceIndex{0}, true, as_bytes("x"));
