@@ -104,6 +104,12 @@ Result<RepairType> peek_repair_type(BytesView in) {
   return static_cast<RepairType>(in[1]);
 }
 
+Result<std::uint64_t> peek_repair_request(BytesView in) {
+  STAKECAST_TRY_STATUS(peek_repair_type(in));
+  if (in.size() < kPrefix + 8) return RepairWireErrc::truncated;
+  return load_le64(in.data() + kPrefix);
+}
+
 Result<RootsRequest> parse_roots_request(BytesView in) {
   STAKECAST_TRY(Reader r, open(in, RepairType::roots_request, 48));
   RootsRequest m;

@@ -79,6 +79,8 @@ struct NotFound {
 };
 
 Result<RepairType> peek_repair_type(BytesView in);
+// The request id every repair message carries right after its prefix, without parsing the rest.
+Result<std::uint64_t> peek_repair_request(BytesView in);
 Result<RootsRequest> parse_roots_request(BytesView in);
 Result<RootsResponse> parse_roots_response(BytesView in, const RepairLimits& limits);
 Result<ShredsRequest> parse_shreds_request(BytesView in);

@@ -238,12 +238,13 @@ bool Engine::admit(std::optional<ValidatorIndex> from, Protocol p, std::size_t b
 }
 
 bool Engine::solicited(std::optional<ValidatorIndex> from, BytesView bytes) const {
-  // Every repair message starts version u8 | type u8 | reserved u16 | request u64 (docs/rotor-wire.md).
-  if (!from || bytes.size() < 12) return false;
+  if (!from) return false;
   const auto type = codec::peek_repair_type(bytes);
-  if (!type || *type == codec::RepairType::roots_request || *type == codec::RepairType::shreds_request)
+  const auto request = codec::peek_repair_request(bytes);
+  if (!type || !request || *type == codec::RepairType::roots_request ||
+      *type == codec::RepairType::shreds_request)
     return false;
-  auto it = outstanding_.find(load_le64(bytes.data() + 4));
+  auto it = outstanding_.find(*request);
   return it != outstanding_.end() && it->second.peer == *from;
 }
 

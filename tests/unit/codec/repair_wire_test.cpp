@@ -79,6 +79,8 @@ TEST(RepairWire, NotFoundAndTypedRejections) {
   auto p = parse_not_found(w);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->request, 3u);
+  EXPECT_EQ(*peek_repair_request(w), 3u);
+  EXPECT_EQ(peek_repair_request(BytesView(w).first(11)).error(), RepairWireErrc::truncated);
   EXPECT_EQ(parse_roots_request(w).error(), RepairWireErrc::bad_type);
   Bytes v = w;
   v[0] = 9;
